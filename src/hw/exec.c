@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The interpreter's step (STYLE.md 4): fetch through the TLB, decode (or hit the
+ * decoded-instruction cache), apply in SDM priority order the mode and #UD checks, the
+ * faults that outrank VM exits (SDM Vol. 3C, 26.1.1 "Relative Priority of Faults and VM
+ * Exits"), the intercept query, then the handler.
+ */
+#include "hw/exec.h"
+
+#include <stddef.h>
+
+#include "hw/access.h"
+#include "hw/decode.h"
+#include "hw/event.h"
+#include "hw/flags.h"
+#include "hw/intercept.h"
+#include "hw/tlb.h"
+
+static inline uint8_t decode_key(const struct cpu *cpu)
+{
+	return (uint8_t)(cpu->mode * 2 + ((cpu->seg[SEG_CS].ar & AR_DB) != 0));
+}
+
+/* Decode the instruction at CS:rip from guest memory (uncached path). */
+static enum exec_status decode_slow(struct cpu *cpu, uint64_t rip, struct insn *out)
+{
+	uint8_t bytes[16];
+	unsigned len = 0;
+	bool need_more;
+	enum exec_status st = fetch_code(cpu, rip, bytes, &len);
+
+	if (st != EXEC_OK)
+		return st;
+	if (decode_insn(cpu->mode, (cpu->seg[SEG_CS].ar & AR_DB) != 0, bytes, len, out,
+			&need_more))
+		return EXEC_OK;
+	if (!need_more)
+		return cpu_ud(cpu);
+	/* The instruction continues in the next page (or beyond the CS limit: #GP). */
+	st = fetch_more(cpu, rip, bytes, len, &len);
+	if (st != EXEC_OK)
+		return st;
+	if (decode_insn(cpu->mode, (cpu->seg[SEG_CS].ar & AR_DB) != 0, bytes, len, out,
+			&need_more))
+		return EXEC_OK;
+	/* Longer than the limit allows: #GP; not an instruction: #UD (SDM Vol. 2A, 2.3.11). */
+	return need_more ? cpu_gp0(cpu) : cpu_ud(cpu);
+}
+
+static enum exec_status fetch_decode(struct cpu *cpu, const struct insn **out,
+				     struct insn *scratch)
+{
+	const struct segment *cs = &cpu->seg[SEG_CS];
+	uint64_t rip = cpu->rip, linear, hpa;
+	enum exec_status st;
+	uint8_t *host;
+
+	if (cpu->mode == MODE_LONG64) {
+		linear = rip;
+	} else {
+		if (rip > cs->limit)
+			return cpu_gp0(cpu);
+		linear = (uint32_t)(cs->base + rip);
+	}
+	host = fetch_translate(cpu, linear, &hpa, &st);
+	if (!host) {
+		/* Faulting fetch, or code in MMIO space: decode without caching. */
+		if (st != EXEC_OK)
+			return st;
+		if ((st = decode_slow(cpu, rip, scratch)) != EXEC_OK)
+			return st;
+		*out = scratch;
+		return EXEC_OK;
+	}
+
+	uint32_t *genp = &cpu->slat->code_gen[hpa >> 12];
+	if (!(*genp & 1)) {
+		/* First decode from this page since it was written: writes must now see it. */
+		*genp += 1;
+		tlb_drop_writes_to(cpu, hpa & ~0xfffull);
+	}
+	uint8_t key = decode_key(cpu);
+	const struct insn *in = decode_cache_lookup(cpu->dcache, hpa, key, *genp);
+	if (in) {
+		*out = in;
+		return EXEC_OK;
+	}
+	bool need_more;
+	unsigned avail = 4096 - (unsigned)(hpa & 0xfff);
+	if (cpu->mode != MODE_LONG64 && cs->limit - rip + 1 < avail)
+		avail = (unsigned)(cs->limit - rip + 1);
+	if (avail > 15)
+		avail = 15;
+	struct insn *slot = decode_cache_insert(cpu->dcache, hpa, key, *genp);
+	if (decode_insn(cpu->mode, (cs->ar & AR_DB) != 0, host, avail, slot, &need_more)) {
+		*out = slot;
+		return EXEC_OK;
+	}
+	decode_cache_insert(cpu->dcache, hpa, key, 0); /* leave the slot invalid */
+	if (!need_more)
+		return cpu_ud(cpu);
+	/* Crosses a page: not cached. */
+	if ((st = decode_slow(cpu, rip, scratch)) != EXEC_OK)
+		return st;
+	*out = scratch;
+	return EXEC_OK;
+}
+
+static bool lock_allowed(const struct insn *in)
+{
+	return (in->attrs & INSN_ATTR_LOCKABLE) && in->nops && in->op[0].kind == OPK_MEM;
+}
+
+static enum exec_status precheck(struct cpu *cpu, const struct insn *in)
+{
+	if (in->lock && !lock_allowed(in))
+		return cpu_ud(cpu);
+	if ((in->attrs & INSN_ATTR_NO64) && cpu->mode == MODE_LONG64)
+		return cpu_ud(cpu);
+	if ((in->attrs & INSN_ATTR_PROT) && (cpu->mode == MODE_REAL || cpu->mode == MODE_V86))
+		return cpu_ud(cpu);
+	if ((in->attrs & INSN_ATTR_CPL0) && cpu->cpl != 0)
+		return cpu_gp0(cpu);
+	return EXEC_OK;
+}
+
+enum exec_status exec_one(struct cpu *cpu)
+{
+	struct insn scratch;
+	const struct insn *in = NULL;
+	enum exec_status st;
+	uint32_t shadow = cpu->interruptibility & (INTR_BLOCK_STI | INTR_BLOCK_MOV_SS);
+	bool tf = (cpu->rflags & RFLAGS_TF) != 0;
+	bool done = false;
+
+	st = fetch_decode(cpu, &in, &scratch);
+	if (st == EXEC_OK && cpu->mode != MODE_LONG64 &&
+	    cpu->rip + in->len - 1 > cpu->seg[SEG_CS].limit)
+		st = cpu_gp0(cpu);
+	if (st == EXEC_OK)
+		st = precheck(cpu, in);
+	if (st == EXEC_OK) {
+		cpu->next_rip = cpu->rip + in->len;
+		if (cpu->mode != MODE_LONG64)
+			cpu->next_rip &= 0xffffffffu;
+		if (in->icpt != ICPT_NONE)
+			st = intercept_insn(cpu, in, &done);
+		if (st == EXEC_OK && !done)
+			st = in->fn(cpu, in);
+	}
+	switch (st) {
+	case EXEC_OK:
+		cpu->rip = cpu->next_rip;
+		cpu->icount++;
+		cpu->tsc++;
+		/* A blocking shadow covers exactly one instruction (SDM Vol. 3A, 6.8.3). */
+		if (shadow)
+			cpu->interruptibility &= ~shadow;
+		if (tf) {
+			/* Single-step trap after the instruction (SDM Vol. 3A, 18.3.1.4). */
+			cpu->dr[6] |= 1u << 14;
+			return event_raise(cpu, VEC_DB, EVENT_HW_EXC, false, 0, cpu->rip);
+		}
+		return EXEC_OK;
+	case EXEC_FAULT:
+		return event_raise_fault(cpu);
+	default:
+		return st;
+	}
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vCPU loop (kvmtool's kvm_cpu__start, bhyve's vmx_run): prepare vmcs01, run L1 on
+ * the software CPU until a VM exit, dispatch the exit, repeat.
+ */
+#include "l0/vcpu.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "hw/access.h"
+#include "hw/flags.h"
+#include "hw/vmx/vmx.h"
+#include "hw/vmx/vmx_arch.h"
+#include "l0/vm_internal.h"
+
+/* L0 takes the CPU back at least this often (VMX-preemption timer ticks, TSC >> 5). */
+#define L0_TIME_SLICE (1u << 16)
+
+/* vmcs01's controls: what L0 needs to see of L1 (SDM Vol. 3C, 25.6–25.8). */
+static void setup_vmcs01(struct vcpu *vcpu)
+{
+	struct vmcs *v = &vcpu->vmcs01;
+	struct vm *vm = vcpu->vm;
+
+	memset(v, 0, sizeof(*v));
+	v->pin_based_vm_exec_control = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
+				       PIN_BASED_VMX_PREEMPTION_TIMER;
+	v->cpu_based_vm_exec_control = CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
+				       CPU_BASED_USE_MSR_BITMAPS |
+				       CPU_BASED_ACTIVATE_SECONDARY_CONTROLS;
+	v->secondary_vm_exec_control = SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_VPID |
+				       SECONDARY_EXEC_UNRESTRICTED_GUEST |
+				       SECONDARY_EXEC_ENABLE_RDTSCP | SECONDARY_EXEC_ENABLE_INVPCID;
+	v->vm_exit_controls = VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_IA32_EFER |
+			      VM_EXIT_LOAD_IA32_EFER | VM_EXIT_SAVE_IA32_PAT |
+			      VM_EXIT_LOAD_IA32_PAT | VM_EXIT_SAVE_DEBUG_CONTROLS;
+	v->vm_entry_controls = VM_ENTRY_LOAD_IA32_EFER | VM_ENTRY_LOAD_IA32_PAT |
+			       VM_ENTRY_LOAD_DEBUG_CONTROLS;
+	v->virtual_processor_id = 1;
+	v->msr_bitmap = vm->msr_bitmap;
+	v->exception_bitmap = 0;
+	v->vmcs_link_pointer = ~0ull;
+	v->guest_ia32_pat = 0x0007040600070406ull;
+	v->guest_dr7 = 0x400;
+	v->guest_cr0 = CR0_ET | CR0_CD | CR0_NW;
+}
+
+void vcpu_init(struct vcpu *vcpu, struct vm *vm, unsigned id)
+{
+	memset(vcpu, 0, sizeof(*vcpu));
+	vcpu->vm = vm;
+	vcpu->id = id;
+	cpu_init(&vcpu->cpu);
+	vcpu->pmsr.apic_base = 0xfee00000ull | (1u << 11) | (id == 0 ? 1u << 8 : 0);
+	vcpu->pmsr.misc_enable = 1u << 0; /* fast strings */
+	setup_vmcs01(vcpu);
+}
+
+void vcpu_destroy(struct vcpu *vcpu)
+{
+	cpu_destroy(&vcpu->cpu);
+}
+
+void vcpu_skip_instruction(struct vcpu *vcpu)
+{
+	struct vmcs *v = &vcpu->vmcs01;
+	uint64_t rip = v->guest_rip + v->vm_exit_instruction_len;
+
+	if (!(vcpu->cpu.efer & EFER_LMA) || !(v->guest_cs_ar_bytes & AR_L))
+		rip = (uint32_t)rip;
+	v->guest_rip = rip;
+	/* The emulated instruction completed: blocking by STI or MOV SS ends (SDM 26.3.1.5). */
+	v->guest_interruptibility_info &= ~(INTR_BLOCK_STI | INTR_BLOCK_MOV_SS);
+}
+
+void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error)
+{
+	struct vmcs *v = &vcpu->vmcs01;
+
+	v->vm_entry_intr_info_field = vector | ((uint32_t)EVENT_HW_EXC << 8) |
+				      (has_error ? INTR_INFO_DELIVER_CODE_MASK : 0) |
+				      INTR_INFO_VALID_MASK;
+	v->vm_entry_exception_error_code = error;
+}
+
+static void trace_exit(struct vcpu *vcpu, uint32_t reason)
+{
+	const struct vmcs *v = &vcpu->vmcs01;
+
+	fprintf(stderr,
+		"kvm_exit: vcpu %u reason %s rip 0x%" PRIx64 " info 0x%" PRIx64 " 0x%x\n",
+		vcpu->id, vmx_exit_reason_name(reason), v->guest_rip, v->exit_qualification,
+		v->vm_exit_intr_info);
+}
+
+int vcpu_run(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	struct vmcs *v = &vcpu->vmcs01;
+
+	for (;;) {
+		/* L0 must get the CPU back to poll devices even if L1 never exits. */
+		v->vmx_preemption_timer_value = L0_TIME_SLICE;
+		vmx_run(&vcpu->cpu, v, &vm->mem.slat01);
+
+		uint32_t reason = v->vm_exit_reason & VMX_EXIT_REASONS_BASIC_MASK;
+		vcpu->exits++;
+		if (reason < VCPU_EXIT_REASONS)
+			vcpu->exit_count[reason]++;
+		if (vm->cfg.trace)
+			trace_exit(vcpu, reason);
+		if (exit_dispatch(vcpu, reason) == EXIT_STOP)
+			return vcpu->status;
+		if (vm->bus.stop) {
+			if (vm->bus.stop_reason && vm->bus.stop_status != 1 &&
+			    !(vm->bus.stop_status & 1))
+				fprintf(stderr, "nestvm: %s\n", vm->bus.stop_reason);
+			return vm->bus.stop_status;
+		}
+		if (vm->cfg.max_insns && vcpu->cpu.icount >= vm->cfg.max_insns) {
+			fprintf(stderr, "nestvm: stopped after %" PRIu64 " guest instructions (-max-insns)\n",
+				vcpu->cpu.icount);
+			return 0;
+		}
+	}
+}
+
+void vcpu_dump(struct vcpu *vcpu, FILE *f)
+{
+	struct cpu *cpu = &vcpu->cpu;
+	static const char *const names[16] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+					      "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+	static const char *const segs[8] = {"es", "cs", "ss", "ds", "fs", "gs", "ldtr", "tr"};
+	uint8_t code[16];
+
+	fprintf(f, "nestvm: vCPU %u state:\n", vcpu->id);
+	for (unsigned i = 0; i < 16; i++)
+		fprintf(f, "  %-3s %016" PRIx64 "%s", names[i], cpu->gpr[i], (i % 4 == 3) ? "\n" : "");
+	fprintf(f, "  rip %016" PRIx64 "  rflags %08" PRIx64 "  cpl %u\n", cpu->rip,
+		flags_read(cpu), cpu->cpl);
+	fprintf(f, "  cr0 %08" PRIx64 "  cr2 %016" PRIx64 "  cr3 %016" PRIx64 "  cr4 %08" PRIx64
+		   "  efer %" PRIx64 "\n",
+		cpu->cr0, cpu->cr2, cpu->cr3, cpu->cr4, cpu->efer);
+	for (unsigned s = 0; s < 8; s++)
+		fprintf(f, "  %-4s sel %04x base %016" PRIx64 " limit %08x ar %05x\n", segs[s],
+			cpu->seg[s].selector, cpu->seg[s].base, cpu->seg[s].limit, cpu->seg[s].ar);
+	fprintf(f, "  gdtr %016" PRIx64 "/%x  idtr %016" PRIx64 "/%x\n", cpu->gdtr.base,
+		cpu->gdtr.limit, cpu->idtr.base, cpu->idtr.limit);
+	uint64_t lin = cpu->mode == MODE_LONG64 ? cpu->rip
+						: (uint32_t)(cpu->seg[SEG_CS].base + cpu->rip);
+	if (lin_read(cpu, lin, code, sizeof(code), ACC_FETCH) == EXEC_OK) {
+		fprintf(f, "  code:");
+		for (unsigned i = 0; i < sizeof(code); i++)
+			fprintf(f, " %02x", code[i]);
+		fprintf(f, "\n");
+	}
+	fprintf(f, "  last exit %s, qualification 0x%" PRIx64 ", %" PRIu64 " instructions retired\n",
+		vmx_exit_reason_name(vcpu->vmcs01.vm_exit_reason & 0xffff),
+		vcpu->vmcs01.exit_qualification, cpu->icount);
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A virtual CPU as L0 owns it: the software CPU, vmcs01 (L1's VMCS, built by L0), the
+ * platform MSRs L0 emulates, exit statistics.
+ */
+#ifndef NESTVM_L0_VCPU_H
+#define NESTVM_L0_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hw/cpu.h"
+#include "hw/vmx/vmcs.h"
+
+struct vm;
+
+#define VCPU_EXIT_REASONS 96
+
+/* Platform MSRs that are not part of the software CPU's state (SDM Vol. 4). */
+struct platform_msrs {
+	uint64_t apic_base;
+	uint64_t misc_enable;
+	uint64_t feature_control;
+	uint64_t tsc_adjust;
+	uint64_t mtrr_def_type;
+	uint64_t mtrr_fixed[11];
+	uint64_t mtrr_var[16];
+	uint64_t mcg_status;
+};
+
+struct vcpu {
+	struct cpu cpu;
+	struct vmcs vmcs01;
+	struct vm *vm;
+	unsigned id;
+	struct platform_msrs pmsr;
+	uint64_t exit_count[VCPU_EXIT_REASONS];
+	uint64_t exits;
+	bool stop;     /* leave the run loop */
+	int status;    /* exit status when stop is set by L0 itself */
+};
+
+/* What an exit handler tells the loop. */
+enum exit_action {
+	EXIT_RESUME, /* re-enter L1 */
+	EXIT_STOP,   /* vcpu->status says why */
+};
+
+void vcpu_init(struct vcpu *vcpu, struct vm *vm, unsigned id);
+void vcpu_destroy(struct vcpu *vcpu);
+int vcpu_run(struct vcpu *vcpu);
+
+/* Helpers for exit handlers. */
+void vcpu_skip_instruction(struct vcpu *vcpu);
+void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error);
+/* Print registers, code bytes and vmcs01 (STYLE.md 7 "Failure dump"). */
+void vcpu_dump(struct vcpu *vcpu, FILE *f);
+
+/* exit.c: one handler per basic exit reason. */
+enum exit_action exit_dispatch(struct vcpu *vcpu, uint32_t reason);
+
+#endif

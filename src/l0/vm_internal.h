@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* The VM's parts, shared by the files of l0/ (not by other layers: they use l0/vm.h). */
+#ifndef NESTVM_L0_VM_INTERNAL_H
+#define NESTVM_L0_VM_INTERNAL_H
+
+#include <stdint.h>
+
+#include "dev/bus.h"
+#include "l0/cpuid.h"
+#include "l0/mem.h"
+#include "l0/vcpu.h"
+#include "l0/vm.h"
+
+struct vm {
+	struct vm_config cfg;
+	struct bus bus;
+	struct mem mem;
+	struct cpuid_model cpuid;
+	struct vcpu *vcpu;     /* vCPU 0 (SMP arrives with the platform work) */
+	uint64_t msr_bitmap;   /* machine addresses of L0's bitmaps for vmcs01 */
+	uint64_t io_bitmap_a, io_bitmap_b;
+};
+
+#endif
