@@ -138,7 +138,7 @@ static uint8_t map_seg(ZydisRegister reg)
 	return (uint8_t)ZydisRegisterGetId(reg);
 }
 
-static void convert_operand(const ZydisDecodedOperand *zo, struct operand *op)
+static void convert_operand(const ZydisDecodedOperand *zo, unsigned opsize, struct operand *op)
 {
 	memset(op, 0, sizeof(*op));
 	op->size = (uint8_t)((zo->size + 7) / 8);
@@ -187,11 +187,16 @@ static void convert_operand(const ZydisDecodedOperand *zo, struct operand *op)
 		break;
 	case ZYDIS_OPERAND_TYPE_IMMEDIATE:
 		op->kind = OPK_IMM;
-		if (zo->imm.is_relative)
+		if (zo->imm.is_relative) {
 			op->imm = (uint64_t)zo->imm.value.s; /* signed displacement */
-		else
-			op->imm = (zo->imm.is_signed ? (uint64_t)zo->imm.value.s : zo->imm.value.u) &
-				  bits_mask(op->size ? op->size : 8);
+		} else if (zo->imm.is_signed) {
+			/* imm8/imm32 sign-extended to the operand size (e.g. 83 /0 ib, REX.W C7). */
+			if (op->size < opsize)
+				op->size = (uint8_t)opsize;
+			op->imm = (uint64_t)zo->imm.value.s & bits_mask(op->size);
+		} else {
+			op->imm = zo->imm.value.u & bits_mask(op->size ? op->size : 8);
+		}
 		break;
 	default:
 		op->kind = OPK_NONE;
@@ -289,7 +294,7 @@ bool decode_insn(enum cpu_mode mode, bool cs_d, const uint8_t *bytes, unsigned a
 	out->mode = (uint8_t)mode;
 	out->nops = zi.operand_count_visible > 4 ? 4 : zi.operand_count_visible;
 	for (unsigned i = 0; i < out->nops; i++)
-		convert_operand(&zo[i], &out->op[i]);
+		convert_operand(&zo[i], out->opsize, &out->op[i]);
 
 	unsigned row = select_row(&zi, out);
 	out->row = (uint16_t)row;

@@ -373,6 +373,7 @@ enum exec_status exec_xlat(struct cpu *cpu, const struct insn *in)
 /* SALC (D6, undocumented outside 64-bit mode): AL = CF ? FFh : 00h, flags unchanged. */
 enum exec_status exec_salc(struct cpu *cpu, const struct insn *in)
 {
-	reg_write(cpu, R_RAX, 1, flags_cf(cpu) ? 0xff : 0);
+	/* Condition B (cc 2) is CF; flags_cond handles materialised flags as well. */
+	reg_write(cpu, R_RAX, 1, flags_cond(cpu, 0x2) ? 0xff : 0);
 	return EXEC_OK;
 }

@@ -17,6 +17,7 @@
 #include "hw/operand.h"
 #include "hw/paging.h"
 #include "hw/tlb.h"
+#include "hw/vmx/vmcs.h"
 #include "util/bits.h"
 
 /* Iterations of a REP string instruction before it yields (next_rip = rip re-runs it). */
@@ -62,6 +63,45 @@ static void load_flat_segment(struct cpu *cpu, unsigned seg, uint16_t selector, 
 	s->ar = ar;
 }
 
+/*
+ * SDM Vol. 3C, 26.3 "Changes to Instruction Behavior in VMX Non-Root Operation": a MOV
+ * to CR0 or CR4, LMSW or CLTS that does not exit leaves unmodified the bits set in the
+ * guest/host mask (they belong to the VMM); the #GP checks see the merged value.
+ * cpu->vmcs is NULL only outside VM execution (unit tests).
+ */
+static uint64_t keep_host_owned(const struct cpu *cpu, unsigned cr, uint64_t value)
+{
+	const struct vmcs *v = cpu->vmcs;
+	uint64_t mask;
+
+	if (!v || (cr != 0 && cr != 4))
+		return value;
+	mask = cr == 0 ? v->cr0_guest_host_mask : v->cr4_guest_host_mask;
+	return (value & ~mask) | ((cr == 0 ? cpu->cr0 : cpu->cr4) & mask);
+}
+
+/*
+ * The TSC as RDTSC, RDTSCP and RDMSR see it in VMX non-root operation: with "use TSC
+ * offsetting", multiplied by the TSC multiplier (48 fractional bits) under "use TSC
+ * scaling", then offset (SDM Vol. 3C, "Timestamp-Counter Offsetting and Multiplication").
+ */
+static uint64_t guest_tsc(const struct cpu *cpu)
+{
+	const struct vmcs *v = cpu->vmcs;
+	uint64_t tsc = cpu->tsc;
+	uint32_t proc, proc2;
+
+	if (!v)
+		return tsc;
+	proc = v->cpu_based_vm_exec_control;
+	if (!(proc & CPU_BASED_USE_TSC_OFFSETTING))
+		return tsc;
+	proc2 = (proc & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) ? v->secondary_vm_exec_control : 0;
+	if (proc2 & SECONDARY_EXEC_TSC_SCALING)
+		tsc = (uint64_t)(((unsigned __int128)tsc * v->tsc_multiplier) >> 48);
+	return tsc + v->tsc_offset;
+}
+
 static void write_edx_eax(struct cpu *cpu, uint64_t value)
 {
 	reg_write(cpu, R_RAX, 4, (uint32_t)value);
@@ -72,13 +112,15 @@ static void write_edx_eax(struct cpu *cpu, uint64_t value)
 enum exec_status exec_mov_cr(struct cpu *cpu, const struct insn *in)
 {
 	unsigned size = sysreg_size(cpu);
+	uint64_t value;
 	unsigned cr;
 
 	if (in->op[0].kind == OPK_CR) {
 		cr = in->op[0].reg;
 		if (!msr_cr_exists(cr))
 			return cpu_ud(cpu);
-		return msr_write_cr(cpu, cr, reg_read(cpu, in->op[1].reg, size));
+		value = reg_read(cpu, in->op[1].reg, size);
+		return msr_write_cr(cpu, cr, keep_host_owned(cpu, cr, value));
 	}
 	cr = in->op[1].reg;
 	if (!msr_cr_exists(cr))
@@ -139,7 +181,7 @@ enum exec_status exec_mov_dr(struct cpu *cpu, const struct insn *in)
 
 enum exec_status exec_clts(struct cpu *cpu, const struct insn *in)
 {
-	cpu->cr0 &= ~CR0_TS;
+	cpu->cr0 = keep_host_owned(cpu, 0, cpu->cr0 & ~CR0_TS);
 	return EXEC_OK;
 }
 
@@ -154,7 +196,7 @@ enum exec_status exec_lmsw(struct cpu *cpu, const struct insn *in)
 	if (st != EXEC_OK)
 		return st;
 	cr0 = (cpu->cr0 & ~(CR0_MP | CR0_EM | CR0_TS)) | (src & msw);
-	return msr_write_cr(cpu, 0, cr0);
+	return msr_write_cr(cpu, 0, keep_host_owned(cpu, 0, cr0));
 }
 
 /* SMSW: a register gets CR0 at the operand size, memory gets 16 bits (SDM Vol. 2B, "SMSW"). */
@@ -242,6 +284,8 @@ enum exec_status exec_rdmsr(struct cpu *cpu, const struct insn *in)
 	st = msr_read(cpu, (uint32_t)cpu->gpr[R_RCX], &value);
 	if (st != EXEC_OK)
 		return st;
+	if ((uint32_t)cpu->gpr[R_RCX] == MSR_IA32_TSC)
+		value = guest_tsc(cpu);
 	write_edx_eax(cpu, value);
 	return EXEC_OK;
 }
@@ -258,7 +302,7 @@ enum exec_status exec_rdtsc(struct cpu *cpu, const struct insn *in)
 {
 	if ((cpu->cr4 & CR4_TSD) && cpu->cpl > 0)
 		return cpu_gp0(cpu);
-	write_edx_eax(cpu, cpu->tsc);
+	write_edx_eax(cpu, guest_tsc(cpu));
 	return EXEC_OK;
 }
 
@@ -266,7 +310,7 @@ enum exec_status exec_rdtscp(struct cpu *cpu, const struct insn *in)
 {
 	if ((cpu->cr4 & CR4_TSD) && cpu->cpl > 0)
 		return cpu_gp0(cpu);
-	write_edx_eax(cpu, cpu->tsc);
+	write_edx_eax(cpu, guest_tsc(cpu));
 	reg_write(cpu, R_RCX, 4, (uint32_t)cpu->msr.tsc_aux);
 	return EXEC_OK;
 }

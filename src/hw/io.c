@@ -24,7 +24,10 @@ static bool needs_bitmap(struct cpu *cpu)
 	return cpu->cpl > iopl;
 }
 
-/* Two bytes of the TSS: an implicit supervisor access; linear addresses wrap at 4 GiB outside IA-32e mode. */
+/*
+ * Two bytes of the TSS: an implicit supervisor access; linear addresses wrap at 4 GiB
+ * outside IA-32e mode.
+ */
 static enum exec_status read_tss(struct cpu *cpu, uint32_t offset, uint8_t *word)
 {
 	uint64_t linear = cpu->seg[SEG_TR].base + offset;

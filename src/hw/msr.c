@@ -86,7 +86,10 @@ static enum exec_status write_cr0(struct cpu *cpu, uint64_t value)
 	return EXEC_OK;
 }
 
-/* MOV to CR3 (SDM Vol. 3A, 4.10.4.1 "Operations that Invalidate TLBs and Paging-Structure Caches"). */
+/*
+ * MOV to CR3 (SDM Vol. 3A, 4.10.4.1 "Operations that Invalidate TLBs and
+ * Paging-Structure Caches").
+ */
 static enum exec_status write_cr3(struct cpu *cpu, uint64_t value)
 {
 	bool noflush = false;

@@ -326,7 +326,13 @@ void seg_null_invalid_data(struct cpu *cpu, unsigned new_cpl)
 
 		if (s->ar & AR_UNUSABLE)
 			continue;
-		if (!conforming && cpu_seg_dpl(s) < new_cpl)
+		/* Only selector and validity change: the FS/GS base stays, as Bochs's
+		 * invalidate_sreg_if_needed keeps it, so 64-bit TLS survives. */
+		if (!conforming && cpu_seg_dpl(s) < new_cpl) {
+			uint64_t base = s->base;
+
 			seg_set_null(s, 0, 0);
+			s->base = base;
+		}
 	}
 }

@@ -8,6 +8,8 @@
 #include "hw/cpu.h"
 #include "hw/event.h"
 #include "hw/flags.h"
+#include "hw/insn.h"
+#include "hw/insn_handlers.h"
 #include "hw/seg.h"
 #include "hw/vmx/vmcs.h"
 #include "test.h"
@@ -330,5 +332,106 @@ TEST(event, v86_int_needs_iopl3_and_pushes_segments)
 	ASSERT_EQ(0x6000, rd(e, 0x9000 - 4, 4));
 	ASSERT_TRUE(cpu->seg[SEG_DS].ar & AR_UNUSABLE);
 	ASSERT_EQ(0, flags_read(cpu) & (RFLAGS_VM | RFLAGS_IF));
+	seg_env_free(e);
+}
+
+static struct insn iret_insn(unsigned opsize)
+{
+	struct insn in;
+
+	memset(&in, 0, sizeof(in));
+	in.opsize = (uint8_t)opsize;
+	in.addrsize = in.stacksize = (uint8_t)(opsize == 8 ? 8 : 4);
+	return in;
+}
+
+TEST(event, iret_round_trip_prot32)
+{
+	struct seg_env *e = seg_env_new();
+	struct cpu *cpu = &e->cpu;
+	struct insn in = iret_insn(4);
+
+	seg_env_prot32(e, 3);
+	gate32(e, 0x30, 0x08, 0x00104000, 0xe, 3, true);
+	cpu->gpr[R_RSP] = 0x8000;
+	flags_write(cpu, RFLAGS_FIXED1 | RFLAGS_IF | RFLAGS_ZF);
+	ASSERT_EQ(EXEC_OK, event_raise(cpu, 0x30, EVENT_SOFT_INT, false, 0, 0x401002));
+	cpu->interruptibility |= INTR_BLOCK_NMI;
+	ASSERT_EQ(EXEC_OK, exec_iret(cpu, &in));
+	ASSERT_EQ(3, cpu->cpl);
+	ASSERT_EQ(0x401002, cpu->next_rip);
+	ASSERT_EQ(0x1b, cpu->seg[SEG_CS].selector);
+	ASSERT_EQ(0x23, cpu->seg[SEG_SS].selector);
+	ASSERT_EQ(0x8000, cpu->gpr[R_RSP]);
+	ASSERT_TRUE(flags_read(cpu) & RFLAGS_IF);
+	ASSERT_TRUE(flags_read(cpu) & RFLAGS_ZF);
+	ASSERT_EQ(0, cpu->interruptibility & INTR_BLOCK_NMI);
+	seg_env_free(e);
+}
+
+TEST(event, iretq_round_trip_long64)
+{
+	struct seg_env *e = seg_env_new();
+	struct cpu *cpu = &e->cpu;
+	struct insn in = iret_insn(8);
+
+	seg_env_long64(e, 3);
+	gate64(e, 0x80, 0x38, 0x5000, 0, 3);
+	bits_store_le(e->ram + TSS_BASE + 4, 8, 0x9000);
+	cpu->gpr[R_RSP] = 0x7ff8;
+	ASSERT_EQ(EXEC_OK, event_raise(cpu, 0x80, EVENT_SOFT_INT, false, 0, 0x401002));
+	ASSERT_EQ(EXEC_OK, exec_iret(cpu, &in));
+	ASSERT_EQ(MODE_LONG64, cpu->mode);
+	ASSERT_EQ(3, cpu->cpl);
+	ASSERT_EQ(0x401002, cpu->next_rip);
+	ASSERT_EQ(0x43, cpu->seg[SEG_CS].selector);
+	ASSERT_EQ(0x23, cpu->seg[SEG_SS].selector);
+	ASSERT_EQ(0x7ff8, cpu->gpr[R_RSP]);
+	seg_env_free(e);
+}
+
+TEST(event, iret_back_to_v86)
+{
+	struct seg_env *e = seg_env_new();
+	struct cpu *cpu = &e->cpu;
+	struct insn in = iret_insn(4);
+
+	seg_env_prot32(e, 0);
+	gate32(e, 0x21, 0x08, 0x7777, 0xe, 3, true);
+	flags_write(cpu, RFLAGS_FIXED1 | RFLAGS_VM | RFLAGS_IOPL);
+	cpu_update_mode(cpu);
+	seg_load_real(cpu, SEG_CS, 0x1000);
+	seg_load_real(cpu, SEG_SS, 0x2000);
+	seg_load_real(cpu, SEG_DS, 0x3000);
+	cpu->gpr[R_RSP] = 0xfffe;
+	ASSERT_EQ(EXEC_OK, event_raise(cpu, 0x21, EVENT_SOFT_INT, false, 0, 0x102));
+	ASSERT_EQ(EXEC_OK, exec_iret(cpu, &in));
+	ASSERT_EQ(MODE_V86, cpu->mode);
+	ASSERT_EQ(3, cpu->cpl);
+	ASSERT_EQ(0x102, cpu->next_rip);
+	ASSERT_EQ(0x10000, cpu->seg[SEG_CS].base);
+	ASSERT_EQ(0x3000, cpu->seg[SEG_DS].selector);
+	ASSERT_EQ(0xf3, cpu->seg[SEG_SS].ar);
+	ASSERT_EQ(0xfffe, cpu->gpr[R_RSP]);
+	seg_env_free(e);
+}
+
+TEST(event, iret_real_mode)
+{
+	struct seg_env *e = seg_env_new();
+	struct cpu *cpu = &e->cpu;
+	struct insn in = iret_insn(2);
+
+	bits_store_le(e->ram + 0x21 * 4, 4, 0x20001234);
+	seg_load_real(cpu, SEG_CS, 0x1000);
+	seg_load_real(cpu, SEG_SS, 0);
+	cpu->gpr[R_RSP] = 0x100;
+	flags_write(cpu, RFLAGS_FIXED1 | RFLAGS_IF);
+	ASSERT_EQ(EXEC_OK, event_raise(cpu, 0x21, EVENT_SOFT_INT, false, 0, 0x5678));
+	ASSERT_EQ(EXEC_OK, exec_iret(cpu, &in));
+	ASSERT_EQ(0x5678, cpu->next_rip);
+	ASSERT_EQ(0x1000, cpu->seg[SEG_CS].selector);
+	ASSERT_EQ(0x100, cpu->gpr[R_RSP]);
+	ASSERT_TRUE(flags_read(cpu) & RFLAGS_IF);
 	seg_env_free(e);
 }

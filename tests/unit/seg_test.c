@@ -419,3 +419,33 @@ TEST(seg, ltr_sets_busy)
 	ASSERT_EQ(0x28, e->cpu.fault.error);
 	seg_env_free(e);
 }
+
+TEST(seg, mov_ss_blocks_and_mov_cs_ud)
+{
+	struct seg_env *e = seg_env_new();
+	struct insn in = far_insn(2);
+
+	seg_env_prot32(e, 0);
+	in.nops = 2;
+	in.op[0].kind = OPK_SEG;
+	in.op[0].reg = SEG_SS;
+	in.op[1].kind = OPK_REG;
+	in.op[1].reg = R_RAX;
+	in.op[1].size = 2;
+	e->cpu.gpr[R_RAX] = 0x10;
+	e->cpu.interruptibility = 0;
+	ASSERT_EQ(EXEC_OK, exec_mov_sreg(&e->cpu, &in));
+	ASSERT_TRUE(e->cpu.interruptibility & INTR_BLOCK_MOV_SS);
+	in.op[0].reg = SEG_CS;
+	ASSERT_EQ(EXEC_FAULT, exec_mov_sreg(&e->cpu, &in));
+	ASSERT_EQ(VEC_UD, e->cpu.fault.vector);
+	/* MOV r32, DS zero-extends the selector. */
+	in.op[0] = in.op[1];
+	in.op[0].size = 4;
+	in.op[1].kind = OPK_SEG;
+	in.op[1].reg = SEG_DS;
+	e->cpu.gpr[R_RAX] = ~0ull;
+	ASSERT_EQ(EXEC_OK, exec_mov_sreg(&e->cpu, &in));
+	ASSERT_EQ(0x10, e->cpu.gpr[R_RAX]);
+	seg_env_free(e);
+}

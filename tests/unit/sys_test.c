@@ -14,6 +14,7 @@
 #include "hw/insn_handlers.h"
 #include "hw/io.h"
 #include "hw/msr.h"
+#include "hw/vmx/vmcs.h"
 #include "test.h"
 
 /* Test machine, shared with msr_test.c. */
@@ -780,5 +781,58 @@ TEST(sys, rep_ins_fault_and_yield)
 	/* REP with ECX = 0 does nothing. */
 	ASSERT_EQ(EXEC_OK, run(cpu, &in));
 	ASSERT_EQ(0x20000 + 5000, cpu->gpr[R_RDI]);
+	sys_test_free(cpu);
+}
+
+/* In VMX non-root operation: host-owned CR0/CR4 bits survive, the TSC is offset and scaled. */
+TEST(sys, vmcs_masks_and_tsc_offsetting)
+{
+	struct cpu *cpu = sys_test_cpu(MODE_LONG64);
+	struct vmcs *v = calloc(1, sizeof(*v));
+	struct insn in;
+
+	cpu->vmcs = v;
+	v->cr0_guest_host_mask = CR0_TS | CR0_NE;
+	v->cr4_guest_host_mask = CR4_VMXE;
+	cpu->cr0 |= CR0_TS;
+	cpu->cr4 |= CR4_VMXE;
+
+	/* MOV to CR0 clearing TS and NE, setting WP: only WP changes. */
+	in = make(cpu, exec_mov_cr, 8);
+	in.op[0] = reg_op(OPK_CR, 0, 8);
+	in.op[1] = reg_op(OPK_REG, R_RAX, 8);
+	cpu->gpr[R_RAX] = (cpu->cr0 & ~(CR0_TS | CR0_NE)) | CR0_WP;
+	ASSERT_EQ(EXEC_OK, run(cpu, &in));
+	ASSERT_TRUE(cpu->cr0 & CR0_TS);
+	ASSERT_TRUE(cpu->cr0 & CR0_NE);
+	ASSERT_TRUE(cpu->cr0 & CR0_WP);
+	/* CLTS leaves a host-owned TS alone. */
+	in = make(cpu, exec_clts, 4);
+	ASSERT_EQ(EXEC_OK, run(cpu, &in));
+	ASSERT_TRUE(cpu->cr0 & CR0_TS);
+	/* MOV to CR4 cannot clear a host-owned VMXE. */
+	in = make(cpu, exec_mov_cr, 8);
+	in.op[0] = reg_op(OPK_CR, 4, 8);
+	in.op[1] = reg_op(OPK_REG, R_RAX, 8);
+	cpu->gpr[R_RAX] = CR4_PAE | CR4_OSXSAVE;
+	ASSERT_EQ(EXEC_OK, run(cpu, &in));
+	ASSERT_EQ(CR4_PAE | CR4_OSXSAVE | CR4_VMXE, cpu->cr4);
+
+	/* TSC: offset, then scaling by 2.0 (1 << 49 with 48 fractional bits). */
+	cpu->tsc = 1000;
+	v->tsc_offset = (uint64_t)-400;
+	v->cpu_based_vm_exec_control = CPU_BASED_USE_TSC_OFFSETTING;
+	in = make(cpu, exec_rdtsc, 4);
+	ASSERT_EQ(EXEC_OK, run(cpu, &in));
+	ASSERT_EQ(600, cpu->gpr[R_RAX]);
+	v->cpu_based_vm_exec_control |= CPU_BASED_ACTIVATE_SECONDARY_CONTROLS;
+	v->secondary_vm_exec_control = SECONDARY_EXEC_TSC_SCALING;
+	v->tsc_multiplier = 1ull << 49;
+	cpu->gpr[R_RCX] = MSR_IA32_TSC;
+	in = make(cpu, exec_rdmsr, 4);
+	ASSERT_EQ(EXEC_OK, run(cpu, &in));
+	ASSERT_EQ(1600, cpu->gpr[R_RAX]);
+	cpu->vmcs = NULL;
+	free(v);
 	sys_test_free(cpu);
 }
