@@ -56,7 +56,12 @@ run_one() {
 	nfail=$(grep -c '^FAIL:' "$log")
 	reason=""
 	case $status in
-	1) [ "$nfail" -gt 0 ] && reason="$nfail FAIL lines: $(grep -m1 '^FAIL:' "$log")" ;;
+	1) if [ "$nfail" -gt 0 ]; then
+		reason="$nfail FAIL lines: $(grep -m1 '^FAIL:' "$log")"
+	   elif ! grep -q '^SUMMARY:' "$log"; then
+		# nestvm itself exits 1 on a usage error: only a guest's summary makes 1 a pass.
+		reason="exit status 1 without a SUMMARY line"
+	   fi ;;
 	77) [ "$nfail" -gt 0 ] && reason="$nfail FAIL lines" ;;
 	124|137) reason="timeout after ${timeout:-30}s" ;;
 	*) reason="exit status $status"

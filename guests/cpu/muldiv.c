@@ -6,11 +6,11 @@ struct wide {
 	unsigned long rax, rdx, flags;
 };
 
-#define MUL1(name, insn, w)                                                                 \
+#define MUL1(name, insn, wd)                                                                \
 	static struct wide name(unsigned long rax, unsigned long rdx, unsigned long src)   \
 	{                                                                                  \
 		struct wide w;                                                             \
-		asm volatile("push %[f]; popf\n\t" insn " %" w "[s]\n\tpushf; pop %[f]"            \
+		asm volatile("push %[f]; popf\n\t" insn " %" wd "[s]\n\tpushf; pop %[f]"            \
 			     : "+a"(rax), "+d"(rdx), [f] "=&r"(w.flags) : [s] "r"(src), "2"(X86_EFLAGS_FIXED) : "cc"); \
 		w.rax = rax;                                                               \
 		w.rdx = rdx;                                                               \

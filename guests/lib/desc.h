@@ -155,6 +155,8 @@ unsigned long run_in_user(unsigned long (*fn)(unsigned long), unsigned long arg)
 #ifdef __x86_64__
 /* Far-call the 32-bit code at fn in compatibility mode with EAX = arg; returns EAX. */
 uint32_t compat_call(const void *fn, uint32_t arg);
+/* Leave IA-32e mode, call the 32-bit code at fn with EAX = arg in protected mode with paging off, return EAX. */
+uint32_t legacy_call(const void *fn, uint32_t arg);
 #endif
 
 #endif

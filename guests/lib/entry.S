@@ -35,7 +35,7 @@ boot_pd:
 	.balign 8
 gdt_descr:
 	.word GDT_ENTRIES * 8 - 1
-	.quad gdt
+	.long gdt, 0
 	.globl mb_magic, mb_info
 mb_magic:
 	.long 0

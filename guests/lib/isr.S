@@ -19,7 +19,6 @@ isr_\vec:
 	push $\vec
 	jmp isr_common
 	.pushsection .rodata
-	.balign 8
 #ifdef __x86_64__
 	.quad isr_\vec
 #else

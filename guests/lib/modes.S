@@ -48,6 +48,53 @@ rm_switch:
 	pop %rbx
 	ret
 	.code32
+
+	/* uint32_t legacy_call(fn, arg): fn runs in 32-bit protected mode, paging off, EAX = arg. */
+	.code64
+	.globl legacy_call
+legacy_call:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	mov %rsp, rm_saved_sp
+	mov %rdi, %rbx
+	mov %esi, %ebp
+	pushq $KERNEL_CS32
+	pushq $1f
+	lretq
+	.code32
+1:	mov %cr0, %eax
+	and $~CR0_PG, %eax
+	mov %eax, %cr0
+	mov $MSR_EFER, %ecx
+	rdmsr
+	and $~EFER_LME, %eax
+	wrmsr
+	mov %ebp, %eax
+	call *%ebx
+	mov %eax, %ebp
+	mov $MSR_EFER, %ecx
+	rdmsr
+	or $EFER_LME, %eax
+	wrmsr
+	mov %cr0, %eax
+	or $CR0_PG, %eax
+	mov %eax, %cr0
+	ljmp $KERNEL_CS64, $2f
+	.code64
+2:	mov rm_saved_sp, %rsp
+	mov %ebp, %eax
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+	.code32
 #else
 	.globl rm_switch
 rm_switch:

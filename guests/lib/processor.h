@@ -192,6 +192,20 @@ static inline bool cpu_is_amd(void)
 	return cpuid(0).b == 0x68747541; /* "Auth" */
 }
 
+/*
+ * True on QEMU's TCG CPU model (brand string "QEMU TCG CPU ..."): tests use it only to
+ * report_skip checks where TCG is known to deviate from the SDM, saying so.
+ */
+static inline bool cpu_is_qemu_tcg(void)
+{
+	struct cpuid r;
+
+	if (cpuid(0x80000000).a < 0x80000002)
+		return false;
+	r = cpuid(0x80000002);
+	return r.a == 0x554d4551 && r.b == 0x47435420; /* "QEMU", " TCG" */
+}
+
 static inline uint64_t rdmsr(uint32_t index)
 {
 	uint32_t a, d;

@@ -45,9 +45,19 @@ static const char *find_demo(char *buf, size_t len)
 	return NULL;
 }
 
+#define DEMO_DEBUG_EXIT "isa-debug-exit,iobase=0xf4,iosize=0x4"
+
+static bool has_device(const struct options *o, const char *name)
+{
+	for (unsigned i = 0; i < o->ndevices; i++)
+		if (registry_find(o->devices[i]) == registry_find(name))
+			return true;
+	return false;
+}
+
 static void list_devices(FILE *f)
 {
-	fprintf(f, "Devices (-device NAME[,key=value…]):\n");
+	fprintf(f, "Devices (-device NAME[,key=value...]):\n");
 	for (unsigned i = 0; i < registry_count(); i++)
 		fprintf(f, "  %-16s %s\n", registry_get(i)->name, registry_get(i)->help);
 }
@@ -99,6 +109,9 @@ int main(int argc, char **argv)
 	if (!kernel)
 		return usage_error("no -kernel given and the built-in demo (guests/demo.elf beside "
 				   "the nestvm binary) is missing: run make");
+	/* The demo reports through the guest SDK's isa-debug-exit port, as run-guests.sh sets. */
+	if (!o.kernel && !has_device(&o, "isa-debug-exit") && o.ndevices < OPTIONS_MAX_DEVICES)
+		o.devices[o.ndevices++] = DEMO_DEBUG_EXIT;
 
 	cfg = (struct vm_config){
 		.ram_size = o.ram_size,

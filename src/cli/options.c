@@ -33,7 +33,7 @@ struct option_desc {
 static const struct option_desc option_table[] = {
 	{"kernel", "FILE", "Boot", "Multiboot kernel to run (default: the built-in demo)", OPT_KERNEL},
 	{"append", "STR", "Boot", "kernel command line (after the kernel's path, as QEMU)", OPT_APPEND},
-	{"initrd", "FILE[,FILE…]", "Boot", "Multiboot modules, \"file args\" each; ,, is a comma", OPT_INITRD},
+	{"initrd", "FILE[,FILE...]", "Boot", "Multiboot modules, \"file args\" each; ,, is a comma", OPT_INITRD},
 
 	{"m", "SIZE", "Machine", "RAM size: MiB, or K/M/G/T suffix; also size=SIZE (default 128M)", OPT_M},
 	{"smp", "N", "Machine", "number of vCPUs; also cpus=N,sockets=,cores=,threads=,maxcpus=", OPT_SMP},

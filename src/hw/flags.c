@@ -26,6 +26,9 @@ static inline uint32_t parity_flag(uint64_t res)
 
 static inline bool lazy_cf(const struct cpu *cpu)
 {
+	if (cpu->lazy.op == FLAGS_OP_NONE)
+		return (cpu->rflags & RFLAGS_CF) != 0;
+
 	unsigned sh = align_shift(cpu->lazy.size);
 	uint64_t d = cpu->lazy.dst << sh, s = cpu->lazy.src << sh, r = cpu->lazy.res << sh;
 
