@@ -377,3 +377,25 @@ enum exec_status exec_salc(struct cpu *cpu, const struct insn *in)
 	reg_write(cpu, R_RAX, 1, flags_cond(cpu, 0x2) ? 0xff : 0);
 	return EXEC_OK;
 }
+
+/* BOUND (SDM Vol. 2A): #BR when the signed index lies outside [lower, upper]. */
+enum exec_status exec_bound(struct cpu *cpu, const struct insn *in)
+{
+	unsigned size = in->opsize;
+	const struct operand *m = &in->op[1];
+	uint64_t idx, lo, hi;
+	enum exec_status st;
+
+	if (m->kind != OPK_MEM)
+		return cpu_ud(cpu);
+	uint64_t ea = op_ea(cpu, in, m);
+	if ((st = op_read(cpu, in, 0, &idx)) != EXEC_OK)
+		return st;
+	if ((st = mem_read(cpu, m->seg, ea, size, &lo)) != EXEC_OK)
+		return st;
+	if ((st = mem_read(cpu, m->seg, (ea + size) & bits_mask(in->addrsize), size, &hi)) != EXEC_OK)
+		return st;
+	if (bits_sext(idx, size) < bits_sext(lo, size) || bits_sext(idx, size) > bits_sext(hi, size))
+		return cpu_fault(cpu, VEC_BR);
+	return EXEC_OK;
+}

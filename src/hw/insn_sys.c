@@ -835,3 +835,22 @@ enum exec_status exec_xsetbv(struct cpu *cpu, const struct insn *in)
 {
 	return cpu_ud(cpu);
 }
+
+/* STAC/CLAC (SDM Vol. 2B): set or clear RFLAGS.AC; #UD outside CPL 0. */
+enum exec_status exec_stac(struct cpu *cpu, const struct insn *in)
+{
+	(void)in;
+	if (cpu->cpl != 0)
+		return cpu_ud(cpu);
+	flags_write(cpu, flags_read(cpu) | RFLAGS_AC);
+	return EXEC_OK;
+}
+
+enum exec_status exec_clac(struct cpu *cpu, const struct insn *in)
+{
+	(void)in;
+	if (cpu->cpl != 0)
+		return cpu_ud(cpu);
+	flags_write(cpu, flags_read(cpu) & ~(uint64_t)RFLAGS_AC);
+	return EXEC_OK;
+}
