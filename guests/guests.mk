@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-License-Identifier: MIT
 # Guest programs (STYLE.md 8): freestanding x86 code built with the host gcc, one ELF per
 # test under build/guests/, the same for every MODE. 64-bit guests are linked as ELF64,
 # then converted to ELF32 (as kvm-unit-tests does) because Multiboot loaders such as
@@ -32,7 +32,7 @@ GUEST_TESTS64 := guests/demo/demo.c \
 	guests/cpu/alu.c guests/cpu/shift.c guests/cpu/muldiv.c guests/cpu/bitops.c \
 	guests/cpu/string.c guests/cpu/atomic.c guests/cpu/stack.c \
 	guests/cpu/exceptions.c guests/cpu/modes.c guests/cpu/syscall.c guests/cpu/msr.c \
-	guests/paging/paging64.c
+	guests/paging/paging64.c guests/bench/cpubench.c
 GUEST_TESTS32 := guests/cpu/legacy32.c
 
 GUEST_TESTS64 := $(wildcard $(GUEST_TESTS64))

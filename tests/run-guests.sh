@@ -1,5 +1,5 @@
 #!/bin/sh
-# SPDX-License-Identifier: GPL-2.0-only
+# SPDX-License-Identifier: MIT
 # Run the guest tests of guests/tests.cfg (STYLE.md 8) and print one line per test:
 #   PASS guest/NAME | FAIL guest/NAME (reason: ...) | SKIP guest/NAME
 # Usage: tests/run-guests.sh [NESTVM_BINARY] [NAME...]

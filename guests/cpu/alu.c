@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Integer arithmetic and logic with flags, SETcc and CMOVcc (SDM Vol. 1, 7.3.2 and Appendix A "EFLAGS Cross-Reference"; Vol. 2, Appendix B.1.4 "Condition Test Field"). */
 #include "insn.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* CMPXCHG, XADD, XCHG, CMPXCHG8B/16B and the LOCK prefix (SDM Vol. 2A "CMPXCHG", "CMPXCHG8B/CMPXCHG16B", Vol. 2B "XADD"; Vol. 3A 9.1.2.2 "Software Controlled Bus Locking"). */
 #include "insn.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Bit instructions: BT BTS BTR BTC (register and bit-string memory forms), BSF BSR, POPCNT LZCNT TZCNT, BSWAP (SDM Vol. 2A "BT", "BSF", "BSR"; Vol. 1, 3.1.1.8 "Bit and Byte Order"). */
 #include "insn.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Exceptions in 64-bit mode: vector, error code and saved RIP of #UD #GP #SS #NP #PF #BP #AC, INT n gate DPL and presence checks, #DF, IRETQ (SDM Vol. 3A, 6.12 "Exception and Interrupt Handling", 6.13 "Error Code", 6.14 "64-Bit Mode", 6.15 "Exception and Interrupt Reference"). */
 #include "libcflat.h"
 #include "processor.h"

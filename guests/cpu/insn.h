@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the cpu/ tests: run one instruction with given RFLAGS and capture the result and RFLAGS. */
 #ifndef NESTVM_GUESTS_CPU_INSN_H
 #define NESTVM_GUESTS_CPU_INSN_H

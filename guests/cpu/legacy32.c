@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* 32-bit protected mode only instructions: BCD adjust (DAA DAS AAA AAS AAM AAD), INTO, BOUND, PUSHA/POPA, far CALL/RET, and CPL3 and real-mode round trips from legacy mode (SDM Vol. 1, 7.3.2.4 "Decimal Arithmetic"; Vol. 2 "DAA", "AAM", "INTO", "BOUND", "PUSHA", "CALL"). */
 #include "libcflat.h"
 #include "processor.h"

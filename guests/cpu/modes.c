@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Operating-mode round trips: 64-bit ↔ compatibility ↔ protected (paging off) ↔ real-address mode, each checked by something only that mode computes (SDM Vol. 3A, 2.2 "Modes of Operation", 10.8.5 "Initializing IA-32e Mode", 10.9 "Mode Switching"). */
 #include "libcflat.h"
 #include "processor.h"

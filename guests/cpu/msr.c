@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Model-specific registers: EFER, SYSCALL MSRs, FS/GS bases and SWAPGS, SYSENTER MSRs, PAT, TSC, APIC_BASE, MISC_ENABLE, FEATURE_CONTROL, and #GP(0) for reserved bits and unknown MSRs (SDM Vol. 4, chapter 2 "Model-Specific Registers"; Vol. 2B "RDMSR", "WRMSR", "SWAPGS"). */
 #include "libcflat.h"
 #include "processor.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* MUL, IMUL (one, two and three operands), DIV and IDIV with #DE on divide-by-zero and quotient overflow (SDM Vol. 2A "DIV", "IDIV", "IMUL", "MUL"; Vol. 3A 6.15 "Interrupt 0"). */
 #include "insn.h"
 

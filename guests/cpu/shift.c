@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Shifts and rotates: SHL SHR SAR ROL ROR RCL RCR SHLD SHRD, count masking and flags (SDM Vol. 2B, "SAL/SAR/SHL/SHR", "RCL/RCR/ROL/ROR", "SHLD", "SHRD"). */
 #include "insn.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Stack instructions: PUSH/POP forms and sizes, PUSH RSP, POP to RSP-based memory, ENTER/LEAVE with nesting, RET imm16, far RET and far JMP (SDM Vol. 1, 6.2 "Stacks"; Vol. 2 "ENTER", "POP", "RET"). */
 #include "insn.h"
 

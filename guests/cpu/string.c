@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* String instructions MOVS STOS LODS CMPS SCAS with REP/REPE/REPNE and EFLAGS.DF (SDM Vol. 1, 7.3.9 "String Operations"; Vol. 2B "REP/REPE/REPZ/REPNE/REPNZ"). */
 #include "insn.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Fast system calls from CPL3: SYSCALL/SYSRET (64-bit and to compatibility mode) and SYSENTER/SYSEXIT in IA-32e mode (SDM Vol. 2B "SYSCALL", "SYSRET", "SYSENTER", "SYSEXIT"; Vol. 3A 5.8.7 and 5.8.8). */
 #include "libcflat.h"
 #include "processor.h"

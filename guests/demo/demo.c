@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* The built-in demo: says what CPU it runs on, visits every x86 operating mode, computes a little, exits with success. */
 #include "libcflat.h"
 #include "processor.h"

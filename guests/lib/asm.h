@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /* Guest SDK: constants shared by the assembly files (values as in desc.h and processor.h). */
 #ifndef NESTVM_GUESTS_LIB_ASM_H
 #define NESTVM_GUESTS_LIB_ASM_H

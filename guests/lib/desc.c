@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Guest SDK: GDT, IDT and TSS setup and exception dispatch (SDM Vol. 3A, 3.4.5, 6.10–6.14). */
 #include "desc.h"
 #include "processor.h"

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /* Guest SDK: GDT, IDT, TSS and exception recording/fixup (SDM Vol. 3A, 3.4.5 "Segment Descriptors", 6.10 "Interrupt Descriptor Table"). */
 #ifndef NESTVM_GUESTS_LIB_DESC_H
 #define NESTVM_GUESTS_LIB_DESC_H

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /*
  * Multiboot v1 header and entry (Multiboot Specification 0.6.96, 3.1 and 3.2), for
  * 32-bit guests and for 64-bit guests, which build identity page tables and enter

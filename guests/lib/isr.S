@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /*
  * Exception entry stubs for vectors 0-31 and the CPL3 helpers: each stub pushes a zero
  * error code when the CPU pushes none (SDM Vol. 3A, 6.13 "Error Code", Table 6-1), then

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /* Guest SDK core: freestanding types, serial printf, report() and isa-debug-exit. */
 #ifndef NESTVM_GUESTS_LIB_LIBCFLAT_H
 #define NESTVM_GUESTS_LIB_LIBCFLAT_H

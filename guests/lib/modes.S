@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /*
  * Round trip to real mode: leave IA-32e mode through compatibility mode (SDM Vol. 3A,
  * 10.8.5.4 "Switching Out of IA-32e Mode Operation"), then protected mode through a

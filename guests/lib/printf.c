@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Guest SDK: COM1 output (16550 LSR.THRE polling) and a small vsnprintf. */
 #include "libcflat.h"
 #include "processor.h"

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /* Guest SDK: control registers, MSRs, CPUID, port I/O and flag accessors (SDM Vol. 3A, 2.5 "Control Registers"). */
 #ifndef NESTVM_GUESTS_LIB_PROCESSOR_H
 #define NESTVM_GUESTS_LIB_PROCESSOR_H

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Guest SDK: kvm-unit-tests style result lines and exit through isa-debug-exit. */
 #include "libcflat.h"
 #include "processor.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Guest SDK: the few C library string functions the compiler and tests need. */
 #include "libcflat.h"
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* Guest SDK: page allocator and page-table walker for the three IA-32 paging formats (SDM Vol. 3A, 4.3, 4.4, 4.5). */
 #include "vm.h"
 #include "processor.h"

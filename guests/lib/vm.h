@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: MIT */
 /* Guest SDK: page allocator and page-table editing for 32-bit, PAE and 4-level paging (SDM Vol. 3A, chapter 4 "Paging"). */
 #ifndef NESTVM_GUESTS_LIB_VM_H
 #define NESTVM_GUESTS_LIB_VM_H

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+// SPDX-License-Identifier: MIT
 /* 4-level paging: U/S, R/W with CR0.WP, NX with EFER.NXE, SMEP, SMAP with STAC/CLAC, reserved bits, A/D bits, INVLPG, global pages, PCID, 2-MiB pages (SDM Vol. 3A, 4.5 "4-Level Paging", 4.6 "Access Rights", 4.7 "Page-Fault Exceptions", 4.8 "Accessed and Dirty Flags", 4.10 "Caching Translation Information"). */
 #include "libcflat.h"
 #include "processor.h"
