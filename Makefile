@@ -11,12 +11,12 @@ ifeq ($(CI),true)
 WARN += -Werror
 endif
 
-CFLAGS_release := -O2 -g
+CFLAGS_release := -O2 -g -flto=auto
 CFLAGS_debug := -O0 -g
 CFLAGS_asan := -O1 -g -fsanitize=address -fno-omit-frame-pointer
 CFLAGS_ubsan := -O1 -g -fsanitize=undefined -fno-sanitize-recover=undefined
 CFLAGS := -std=gnu11 $(CFLAGS_$(MODE)) $(WARN) -Isrc -MMD -MP $(EXTRA_CFLAGS)
-LDFLAGS := $(filter -fsanitize=%,$(CFLAGS_$(MODE)))
+LDFLAGS := $(filter -fsanitize=% -flto%,$(CFLAGS_$(MODE))) $(filter -O%,$(CFLAGS_$(MODE)))
 LDLIBS := -lZydis -lm
 
 SRCS :=

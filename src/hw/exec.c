@@ -7,6 +7,7 @@
  */
 #include "hw/exec.h"
 
+#include <Zydis/Zydis.h>
 #include <stddef.h>
 
 #include "hw/access.h"
@@ -106,6 +107,12 @@ static enum exec_status fetch_decode(struct cpu *cpu, const struct insn **out,
 	return EXEC_OK;
 }
 
+static bool is_software_interrupt(const struct insn *in)
+{
+	return in->mnemonic == ZYDIS_MNEMONIC_INT || in->mnemonic == ZYDIS_MNEMONIC_INT3 ||
+	       in->mnemonic == ZYDIS_MNEMONIC_INTO || in->mnemonic == ZYDIS_MNEMONIC_INT1;
+}
+
 static bool lock_allowed(const struct insn *in)
 {
 	return (in->attrs & INSN_ATTR_LOCKABLE) && in->nops && in->op[0].kind == OPK_MEM;
@@ -156,7 +163,8 @@ enum exec_status exec_one(struct cpu *cpu)
 		/* A blocking shadow covers exactly one instruction (SDM Vol. 3A, 6.8.3). */
 		if (shadow)
 			cpu->interruptibility &= ~shadow;
-		if (tf) {
+		/* Software interrupts clear TF on delivery: the trap comes after the IRET. */
+		if (tf && !is_software_interrupt(in)) {
 			/* Single-step trap after the instruction (SDM Vol. 3A, 18.3.1.4). */
 			cpu->dr[6] |= 1u << 14;
 			return event_raise(cpu, VEC_DB, EVENT_HW_EXC, false, 0, cpu->rip);
