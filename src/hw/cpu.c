@@ -55,6 +55,12 @@ void cpu_reset_x86(struct cpu *cpu)
 	cpu->efer = 0;
 	memset(&cpu->msr, 0, sizeof(cpu->msr));
 	cpu->msr.pat = 0x0007040600070406ull;
+	/* x87 and SSE after RESET (SDM Vol. 3A, Table 10-1). */
+	memset(&cpu->x87, 0, sizeof(cpu->x87));
+	cpu->x87.fcw = 0x40;
+	cpu->x87.ftw = 0xffff;
+	memset(&cpu->simd, 0, sizeof(cpu->simd));
+	cpu->simd.mxcsr = 0x1f80;
 	cpu->interruptibility = 0;
 	cpu->activity = ACTIVITY_ACTIVE;
 	tlb_flush_all(cpu);

@@ -196,6 +196,30 @@ struct cpu_msrs {
 	uint64_t spec_ctrl;
 };
 
+/*
+ * x87 FPU state (SDM Vol. 1, Chapter 8 "Programming with the x87 FPU"). Registers are
+ * physical R0..R7 in 80-bit double-extended format: 64-bit significand and 16-bit
+ * sign+exponent. Owned by insn_x87.c (and FXSAVE/XSAVE).
+ */
+struct x87_state {
+	uint64_t signif[8];
+	uint16_t sign_exp[8];
+	uint16_t fcw, fsw;
+	uint16_t ftw;   /* full tag word, 2 bits per physical register (11b = empty) */
+	uint16_t fop;
+	uint16_t fcs, fds;
+	uint64_t fip, fdp;
+};
+
+/*
+ * SSE/AVX state (SDM Vol. 1, Chapters 10–14): 16 YMM registers (XMM is the low half)
+ * and MXCSR. Owned by insn_sse*.c (and FXSAVE/XSAVE).
+ */
+struct simd_state {
+	uint8_t ymm[16][32] __attribute__((aligned(32)));
+	uint32_t mxcsr;
+};
+
 /* Software TLB: separate read/write/fetch arrays keyed by linear page (STYLE.md 7). */
 #define TLB_BITS 8
 #define TLB_ENTRIES (1u << TLB_BITS)
@@ -250,6 +274,8 @@ struct cpu {
 	uint64_t dr[8];
 	uint64_t efer;
 	struct cpu_msrs msr;
+	struct x87_state x87;
+	struct simd_state simd;
 
 	/* Derived state. */
 	enum cpu_mode mode;

@@ -45,14 +45,25 @@ static enum exit_action handle_cpuid(struct vcpu *vcpu)
 	return EXIT_RESUME;
 }
 
+/*
+ * HLT: L1 enters the HLT activity state; the next injected event wakes it, and time
+ * jumps to the next timer event meanwhile (vmx_run with the preemption timer armed).
+ */
 static enum exit_action handle_hlt(struct vcpu *vcpu)
 {
-	/* No interrupt source exists yet that could end the halt (the platform issue adds them). */
-	bool intr = (vcpu->vmcs01.guest_rflags & RFLAGS_IF) != 0;
+	struct vmcs *v = &vcpu->vmcs01;
+	bool intr = (v->guest_rflags & RFLAGS_IF) != 0;
 
-	fprintf(stderr, "nestvm: guest halted at rip 0x%" PRIx64 " with interrupts %s; nothing can wake it\n",
-		vcpu->vmcs01.guest_rip, intr ? "enabled" : "disabled");
-	return stop_with(vcpu, VM_STATUS_SHUTDOWN);
+	vcpu_skip_instruction(vcpu);
+	if (intr_deliverable(vcpu))
+		return EXIT_RESUME;
+	if (intr_next_event(vcpu) == UINT64_MAX && !vcpu->vm->bus.stop) {
+		fprintf(stderr, "nestvm: guest halted at rip 0x%" PRIx64 " with interrupts %s; nothing can wake it\n",
+			v->guest_rip, intr ? "enabled" : "disabled");
+		return stop_with(vcpu, VM_STATUS_SHUTDOWN);
+	}
+	v->guest_activity_state = ACTIVITY_HLT;
+	return EXIT_RESUME;
 }
 
 /* Port I/O (SDM Vol. 3C, Table 28-5 "Exit Qualification for I/O Instructions"). */
@@ -215,6 +226,8 @@ static exit_fn *const exit_handlers[VCPU_EXIT_REASONS] = {
 	[EXIT_REASON_MSR_WRITE] = handle_wrmsr,
 	[EXIT_REASON_XSETBV] = handle_xsetbv,
 	[EXIT_REASON_PREEMPTION_TIMER] = handle_resume,
+	[EXIT_REASON_INTERRUPT_WINDOW] = handle_resume,
+	[EXIT_REASON_NMI_WINDOW] = handle_resume,
 };
 
 enum exit_action exit_dispatch(struct vcpu *vcpu, uint32_t reason)

@@ -35,6 +35,10 @@ static enum slat_status slat01_translate(const struct slat *slat, uint64_t gpa,
 static uint64_t slat01_mmio_read(const struct slat *slat, uint64_t gpa, unsigned size)
 {
 	const struct mem *mem = slat->opaque;
+	uint64_t value;
+
+	if (mem->mmio_hook && mem->mmio_hook(mem->mmio_hook_opaque, gpa, size, false, &value))
+		return value;
 	return bus_mmio_read(mem->bus, gpa, size);
 }
 
@@ -42,6 +46,9 @@ static void slat01_mmio_write(const struct slat *slat, uint64_t gpa, unsigned si
 			      uint64_t value)
 {
 	const struct mem *mem = slat->opaque;
+
+	if (mem->mmio_hook && mem->mmio_hook(mem->mmio_hook_opaque, gpa, size, true, &value))
+		return;
 	bus_mmio_write(mem->bus, gpa, size, value);
 }
 

@@ -33,6 +33,9 @@ struct mem {
 	unsigned nslots;
 	uint32_t *code_gen;
 	struct bus *bus;
+	/* Consulted before the bus: per-vCPU MMIO such as the local APIC page. */
+	bool (*mmio_hook)(void *opaque, uint64_t gpa, unsigned size, bool write, uint64_t *value);
+	void *mmio_hook_opaque;
 	struct slat slat01;     /* translator for L1: slots, then MMIO */
 };
 

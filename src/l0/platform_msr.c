@@ -17,10 +17,10 @@
 #define MSR_IA32_MISC_ENABLE 0x1a0
 #define MSR_IA32_MTRR_PHYSBASE0 0x200
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
+#define MSR_IA32_TSC_DEADLINE 0x6e0
+#define MSR_X2APIC_FIRST 0x800
+#define MSR_X2APIC_LAST 0x8ff
 
-#define APIC_BASE_BSP (1ull << 8)
-#define APIC_BASE_EXTD (1ull << 10)
-#define APIC_BASE_EN (1ull << 11)
 #define FEATURE_CONTROL_LOCK (1ull << 0)
 
 static int mtrr_fixed_index(uint32_t index)
@@ -58,7 +58,10 @@ bool platform_msr_read(struct vcpu *vcpu, uint32_t index, uint64_t *value)
 		*value = 0;
 		return true;
 	case MSR_IA32_APIC_BASE:
-		*value = p->apic_base;
+		*value = lapic_base(&vcpu->lapic);
+		return true;
+	case MSR_IA32_TSC_DEADLINE:
+		*value = lapic_tsc_deadline_read(&vcpu->lapic);
 		return true;
 	case MSR_IA32_FEATURE_CONTROL:
 		*value = p->feature_control;
@@ -85,6 +88,8 @@ bool platform_msr_read(struct vcpu *vcpu, uint32_t index, uint64_t *value)
 		*value = p->mtrr_fixed[fixed];
 		return true;
 	}
+	if (index >= MSR_X2APIC_FIRST && index <= MSR_X2APIC_LAST)
+		return lapic_msr_read(&vcpu->lapic, index, value);
 	if (index >= MSR_IA32_MTRR_PHYSBASE0 && index < MSR_IA32_MTRR_PHYSBASE0 + 16) {
 		*value = p->mtrr_var[index - MSR_IA32_MTRR_PHYSBASE0];
 		return true;
@@ -102,10 +107,10 @@ bool platform_msr_write(struct vcpu *vcpu, uint32_t index, uint64_t value)
 	case MSR_IA32_BIOS_SIGN_ID:
 		return true;
 	case MSR_IA32_APIC_BASE:
-		/* Reserved bits 7:0, 9 and above MAXPHYADDR; x2APIC (EXTD) not offered yet. */
-		if (value & (0xffull | (1ull << 9) | APIC_BASE_EXTD | ~((1ull << 46) - 1)))
-			return false;
-		p->apic_base = (value & ~APIC_BASE_BSP) | (p->apic_base & APIC_BASE_BSP);
+		/* Mode transitions and reserved bits (SDM Vol. 3A, 11.12.5) are the APIC's. */
+		return lapic_set_base(&vcpu->lapic, value);
+	case MSR_IA32_TSC_DEADLINE:
+		lapic_tsc_deadline_write(&vcpu->lapic, value);
 		return true;
 	case MSR_IA32_FEATURE_CONTROL:
 		/* Writes after the lock bit is set #GP (SDM Vol. 3C, 24.7). */
@@ -136,6 +141,8 @@ bool platform_msr_write(struct vcpu *vcpu, uint32_t index, uint64_t value)
 	default:
 		break;
 	}
+	if (index >= MSR_X2APIC_FIRST && index <= MSR_X2APIC_LAST)
+		return lapic_msr_write(&vcpu->lapic, index, value);
 	if (fixed >= 0) {
 		if (!valid_mem_types(value))
 			return false;

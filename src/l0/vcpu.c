@@ -52,9 +52,9 @@ void vcpu_init(struct vcpu *vcpu, struct vm *vm, unsigned id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	cpu_init(&vcpu->cpu);
-	vcpu->pmsr.apic_base = 0xfee00000ull | (1u << 11) | (id == 0 ? 1u << 8 : 0);
 	vcpu->pmsr.misc_enable = 1u << 0; /* fast strings */
 	setup_vmcs01(vcpu);
+	intr_vcpu_init(vcpu);
 }
 
 void vcpu_destroy(struct vcpu *vcpu)
@@ -100,8 +100,19 @@ int vcpu_run(struct vcpu *vcpu)
 	struct vmcs *v = &vcpu->vmcs01;
 
 	for (;;) {
-		/* L0 must get the CPU back to poll devices even if L1 never exits. */
-		v->vmx_preemption_timer_value = L0_TIME_SLICE;
+		intr_prepare_entry(vcpu);
+		/*
+		 * L0 must get the CPU back to poll devices even if L1 never exits, and at the
+		 * next timer event (a halted L1's time jumps there).
+		 */
+		uint64_t next = intr_next_event(vcpu), now = vcpu->cpu.tsc;
+		uint64_t ticks = L0_TIME_SLICE;
+		if (next != UINT64_MAX && next > now &&
+		    ((next - now) >> VMX_PREEMPTION_TIMER_RATE) + 1 < ticks)
+			ticks = ((next - now) >> VMX_PREEMPTION_TIMER_RATE) + 1;
+		else if (next != UINT64_MAX && next <= now)
+			ticks = 0;
+		v->vmx_preemption_timer_value = (uint32_t)ticks;
 		vmx_run(&vcpu->cpu, v, &vm->mem.slat01);
 
 		uint32_t reason = v->vm_exit_reason & VMX_EXIT_REASONS_BASIC_MASK;

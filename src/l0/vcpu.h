@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dev/lapic.h"
 #include "hw/cpu.h"
 #include "hw/vmx/vmcs.h"
 
@@ -19,7 +20,6 @@ struct vm;
 
 /* Platform MSRs that are not part of the software CPU's state (SDM Vol. 4). */
 struct platform_msrs {
-	uint64_t apic_base;
 	uint64_t misc_enable;
 	uint64_t feature_control;
 	uint64_t tsc_adjust;
@@ -35,6 +35,8 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	struct platform_msrs pmsr;
+	struct lapic lapic;
+	bool nmi_pending;
 	uint64_t exit_count[VCPU_EXIT_REASONS];
 	uint64_t exits;
 	bool stop;     /* leave the run loop */
@@ -56,6 +58,16 @@ void vcpu_skip_instruction(struct vcpu *vcpu);
 void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error);
 /* Print registers, code bytes and vmcs01 (STYLE.md 7 "Failure dump"). */
 void vcpu_dump(struct vcpu *vcpu, FILE *f);
+
+/* intr.c: interrupts for L1 (SDM Vol. 3C, 27.6 event injection, 26.7.5 interrupt window). */
+void intr_vcpu_init(struct vcpu *vcpu);
+/* Service timers that are due, then inject what is deliverable or ask for a window. */
+void intr_prepare_entry(struct vcpu *vcpu);
+/* TSC of the next timer event of this vCPU or the platform (UINT64_MAX: none). */
+uint64_t intr_next_event(struct vcpu *vcpu);
+/* Could an interrupt or NMI be taken right now (used by HLT)? */
+bool intr_deliverable(struct vcpu *vcpu);
+bool intr_lapic_mmio(struct vcpu *vcpu, uint64_t gpa, unsigned size, bool write, uint64_t *value);
 
 /* exit.c: one handler per basic exit reason. */
 enum exit_action exit_dispatch(struct vcpu *vcpu, uint32_t reason);

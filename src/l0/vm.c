@@ -10,6 +10,13 @@
 #include "l0/stats.h"
 #include "l0/vm_internal.h"
 
+/* The local APIC page of the vCPU that is running (one vCPU for now). */
+static bool vm_lapic_mmio(void *opaque, uint64_t gpa, unsigned size, bool write, uint64_t *value)
+{
+	struct vm *vm = opaque;
+	return intr_lapic_mmio(vm->vcpu, gpa, size, write, value);
+}
+
 struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 {
 	struct vm *vm = calloc(1, sizeof(*vm));
@@ -59,6 +66,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	vcpu_init(vm->vcpu, vm, 0);
+	vm->mem.mmio_hook = vm_lapic_mmio;
+	vm->mem.mmio_hook_opaque = vm;
 	return vm;
 }
 

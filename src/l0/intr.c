@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interrupts for L1: the local APIC of each vCPU, IPI routing, and injection through
+ * vmcs01 — an external interrupt is injected at VM entry when L1 can take it (RFLAGS.IF,
+ * no STI/MOV-SS blocking), otherwise L0 asks for an interrupt-window exit
+ * (SDM Vol. 3C, 27.6 "Event Injection", 26.7.5 "Interrupt-Window Exiting").
+ */
+#include <stdint.h>
+
+#include "hw/flags.h"
+#include "hw/vmx/vmx_arch.h"
+#include "l0/vcpu.h"
+#include "l0/vm_internal.h"
+
+static uint64_t lapic_now(void *opaque)
+{
+	struct vcpu *vcpu = opaque;
+	return vcpu->cpu.tsc;
+}
+
+static void lapic_send_ipi(void *opaque, const struct lapic_ipi *ipi)
+{
+	struct vcpu *sender = opaque;
+	struct vm *vm = sender->vm;
+
+	/* One vCPU for now: the sender is the only possible destination. */
+	struct vcpu *target = vm->vcpu;
+	if (lapic_ipi_matches(&target->lapic, ipi, target == sender))
+		lapic_deliver(&target->lapic, ipi);
+}
+
+static void lapic_eoi_broadcast(void *opaque, uint8_t vector)
+{
+	(void)opaque;
+	(void)vector; /* the IOAPIC's remote IRR joins with the IOAPIC */
+}
+
+static const struct lapic_ops lapic_ops = {
+	.send_ipi = lapic_send_ipi,
+	.now = lapic_now,
+	.eoi_broadcast = lapic_eoi_broadcast,
+};
+
+void intr_vcpu_init(struct vcpu *vcpu)
+{
+	lapic_init(&vcpu->lapic, vcpu->id, vcpu->id == 0, &lapic_ops, vcpu);
+}
+
+uint64_t intr_next_event(struct vcpu *vcpu)
+{
+	return lapic_next_event(&vcpu->lapic);
+}
+
+static bool window_open(const struct vmcs *v)
+{
+	return (v->guest_rflags & RFLAGS_IF) &&
+	       !(v->guest_interruptibility_info & (INTR_BLOCK_STI | INTR_BLOCK_MOV_SS));
+}
+
+bool intr_deliverable(struct vcpu *vcpu)
+{
+	const struct vmcs *v = &vcpu->vmcs01;
+
+	if (vcpu->nmi_pending || vcpu->lapic.nmi_pending)
+		return true;
+	return window_open(v) && lapic_pending_vector(&vcpu->lapic) >= 0;
+}
+
+static void inject(struct vmcs *v, uint8_t vector, enum event_type type)
+{
+	v->vm_entry_intr_info_field = vector | ((uint32_t)type << 8) | INTR_INFO_VALID_MASK;
+	v->guest_activity_state = ACTIVITY_ACTIVE;
+}
+
+void intr_prepare_entry(struct vcpu *vcpu)
+{
+	struct vmcs *v = &vcpu->vmcs01;
+	struct lapic *apic = &vcpu->lapic;
+
+	if (vcpu->cpu.tsc >= lapic_next_event(apic))
+		lapic_update_timer(apic);
+	v->cpu_based_vm_exec_control &= ~(CPU_BASED_INTR_WINDOW_EXITING | CPU_BASED_NMI_WINDOW_EXITING);
+	if (lapic_take_nmi(apic))
+		vcpu->nmi_pending = true;
+	/* An event already being injected (an exception L0 reflects) goes first. */
+	if (v->vm_entry_intr_info_field & INTR_INFO_VALID_MASK)
+		return;
+	if (vcpu->nmi_pending) {
+		if (!(v->guest_interruptibility_info &
+		      (INTR_BLOCK_NMI | INTR_BLOCK_STI | INTR_BLOCK_MOV_SS))) {
+			vcpu->nmi_pending = false;
+			inject(v, VEC_NMI, EVENT_NMI);
+			return;
+		}
+		v->cpu_based_vm_exec_control |= CPU_BASED_NMI_WINDOW_EXITING;
+	}
+	int vector = lapic_pending_vector(apic);
+	if (vector < 0)
+		return;
+	if (!window_open(v)) {
+		v->cpu_based_vm_exec_control |= CPU_BASED_INTR_WINDOW_EXITING;
+		return;
+	}
+	if (vector == LAPIC_EXTINT)
+		return; /* the PIC answers INTA once it joins the platform */
+	lapic_ack(apic, (uint8_t)vector);
+	inject(v, (uint8_t)vector, EVENT_EXT_INT);
+}
+
+/* The xAPIC page at IA32_APIC_BASE answers MMIO for this vCPU (SDM Vol. 3A, 11.4.1). */
+bool intr_lapic_mmio(struct vcpu *vcpu, uint64_t gpa, unsigned size, bool write, uint64_t *value)
+{
+	struct lapic *apic = &vcpu->lapic;
+	uint64_t base = lapic_base(apic) & ~0xfffull & ((1ull << 52) - 1);
+
+	if (!lapic_is_enabled(apic) || lapic_is_x2apic(apic) || gpa < base || gpa - base >= 4096)
+		return false;
+	if (write)
+		lapic_mmio_write(apic, (uint32_t)(gpa - base), size, *value);
+	else
+		*value = lapic_mmio_read(apic, (uint32_t)(gpa - base), size);
+	return true;
+}
