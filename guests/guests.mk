@@ -32,7 +32,7 @@ GUEST_TESTS64 := guests/demo/demo.c \
 	guests/cpu/alu.c guests/cpu/shift.c guests/cpu/muldiv.c guests/cpu/bitops.c \
 	guests/cpu/string.c guests/cpu/atomic.c guests/cpu/stack.c \
 	guests/cpu/exceptions.c guests/cpu/modes.c guests/cpu/syscall.c guests/cpu/msr.c \
-	guests/paging/paging64.c guests/bench/cpubench.c
+	guests/paging/paging64.c guests/bench/cpubench.c guests/apic/lapic.c
 GUEST_TESTS32 := guests/cpu/legacy32.c
 
 GUEST_TESTS64 := $(wildcard $(GUEST_TESTS64))

@@ -137,6 +137,9 @@ enum vector {
 #define PFEC_I (1u << 4)
 #define PFEC_PK (1u << 5)
 
+/* Physical-address width the CPU implements (CPUID.80000008H:EAX[7:0]). */
+#define CPU_MAXPHYADDR 46
+
 /* Operating mode, recomputed by cpu_update_mode() after CR0, EFER, CS or RFLAGS.VM change. */
 enum cpu_mode {
 	MODE_REAL,

@@ -638,8 +638,11 @@ enum exec_status exec_sysret(struct cpu *cpu, const struct insn *in)
 	bool to64 = in->opsize == 8;
 	uint64_t rcx = cpu->gpr[R_RCX];
 
+	/* #UD for the mode outranks #GP for CPL (SDM Vol. 2B, SYSRET "Operation"). */
 	if (!cpu_is_long64(cpu) || !(cpu->efer & EFER_SCE))
 		return cpu_ud(cpu);
+	if (cpu->cpl != 0)
+		return cpu_gp0(cpu);
 	if (to64 && !is_canonical(cpu, rcx))
 		return cpu_gp0(cpu);
 	cpu->next_rip = to64 ? rcx : (uint32_t)rcx;
@@ -687,7 +690,7 @@ enum exec_status exec_sysexit(struct cpu *cpu, const struct insn *in)
 	bool to64 = in->opsize == 8;
 	uint16_t cs;
 
-	if (!cpu_protected(cpu) || (base & 0xfffc) == 0)
+	if (!cpu_protected(cpu) || (base & 0xfffc) == 0 || cpu->cpl != 0)
 		return cpu_gp0(cpu);
 	if (to64 && (!is_canonical(cpu, cpu->gpr[R_RCX]) || !is_canonical(cpu, cpu->gpr[R_RDX])))
 		return cpu_gp0(cpu);

@@ -55,8 +55,7 @@
 	 CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_UMIP | CR4_LA57 | CR4_VMXE |        \
 	 CR4_FSGSBASE | CR4_PCIDE | CR4_OSXSAVE | CR4_SMEP | CR4_SMAP)
 
-/* Physical-address width (CPUID.80000008H:EAX[7:0]); must equal paging.c's MAXPHYADDR. */
-#define MSR_MAXPHYADDR 46
+#define MSR_MAXPHYADDR CPU_MAXPHYADDR
 
 /* CR3 with CR4.PCIDE=1: bit 63 of the source asks MOV to CR3 not to flush (4.10.4.1). */
 #define CR3_PCID_NOFLUSH (1ull << 63)

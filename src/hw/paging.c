@@ -18,8 +18,7 @@
 #define PTE_G (1ull << 8)
 #define PTE_XD (1ull << 63)
 
-/* Guest-physical address width we model (CPUID.80000008H:EAX[7:0]). */
-#define MAXPHYADDR 46
+#define MAXPHYADDR CPU_MAXPHYADDR
 #define PHYS_MASK (((1ull << MAXPHYADDR) - 1) & ~0xfffull)
 
 static enum exec_status page_fault(struct cpu *cpu, uint64_t linear, uint32_t pfec)

@@ -36,7 +36,7 @@ static enum exit_action handle_cpuid(struct vcpu *vcpu)
 	struct cpuid_regs r;
 	uint64_t *gpr = vcpu->cpu.gpr;
 
-	cpuid_query(&vcpu->vm->cpuid, (uint32_t)gpr[R_RAX], (uint32_t)gpr[R_RCX], &r);
+	cpuid_query(&vcpu->cpuid, (uint32_t)gpr[R_RAX], (uint32_t)gpr[R_RCX], &r);
 	gpr[R_RAX] = r.eax;
 	gpr[R_RBX] = r.ebx;
 	gpr[R_RCX] = r.ecx;
@@ -57,7 +57,7 @@ static enum exit_action handle_hlt(struct vcpu *vcpu)
 	vcpu_skip_instruction(vcpu);
 	if (intr_deliverable(vcpu))
 		return EXIT_RESUME;
-	if (intr_next_event(vcpu) == UINT64_MAX && !vcpu->vm->bus.stop) {
+	if (vcpu->vm->nvcpus == 1 && intr_next_event(vcpu) == UINT64_MAX && !vcpu->vm->bus.stop) {
 		fprintf(stderr, "nestvm: guest halted at rip 0x%" PRIx64 " with interrupts %s; nothing can wake it\n",
 			v->guest_rip, intr ? "enabled" : "disabled");
 		return stop_with(vcpu, VM_STATUS_SHUTDOWN);

@@ -23,10 +23,26 @@ static void lapic_send_ipi(void *opaque, const struct lapic_ipi *ipi)
 	struct vcpu *sender = opaque;
 	struct vm *vm = sender->vm;
 
-	/* One vCPU for now: the sender is the only possible destination. */
-	struct vcpu *target = vm->vcpu;
-	if (lapic_ipi_matches(&target->lapic, ipi, target == sender))
-		lapic_deliver(&target->lapic, ipi);
+	/* Lowest priority goes to the one matching APIC with the lowest arbitration priority. */
+	if (ipi->delivery_mode == APIC_DM_LOWEST && ipi->shorthand == APIC_SHORTHAND_NONE) {
+		struct vcpu *best = NULL;
+		for (unsigned i = 0; i < vm->nvcpus; i++) {
+			struct vcpu *t = vm->vcpus[i];
+			if (!lapic_ipi_matches(&t->lapic, ipi, t == sender))
+				continue;
+			if (!best || lapic_arbitration_priority(&t->lapic) <
+					     lapic_arbitration_priority(&best->lapic))
+				best = t;
+		}
+		if (best)
+			lapic_deliver(&best->lapic, ipi);
+		return;
+	}
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *t = vm->vcpus[i];
+		if (lapic_ipi_matches(&t->lapic, ipi, t == sender))
+			lapic_deliver(&t->lapic, ipi);
+	}
 }
 
 static void lapic_eoi_broadcast(void *opaque, uint8_t vector)
@@ -79,6 +95,11 @@ void intr_prepare_entry(struct vcpu *vcpu)
 
 	if (vcpu->cpu.tsc >= lapic_next_event(apic))
 		lapic_update_timer(apic);
+	if (lapic_take_init(apic))
+		vcpu_init_state(vcpu);
+	int sipi = lapic_take_sipi(apic);
+	if (sipi >= 0)
+		vcpu_sipi(vcpu, (uint8_t)sipi);
 	v->cpu_based_vm_exec_control &= ~(CPU_BASED_INTR_WINDOW_EXITING | CPU_BASED_NMI_WINDOW_EXITING);
 	if (lapic_take_nmi(apic))
 		vcpu->nmi_pending = true;

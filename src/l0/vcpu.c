@@ -55,6 +55,11 @@ void vcpu_init(struct vcpu *vcpu, struct vm *vm, unsigned id)
 	vcpu->pmsr.misc_enable = 1u << 0; /* fast strings */
 	setup_vmcs01(vcpu);
 	intr_vcpu_init(vcpu);
+	vcpu->cpuid = vm->cpuid;
+	vcpu->cpuid.apic_id = id;
+	/* Application processors wait for INIT and start-up IPIs (SDM Vol. 3A, 10.4.1). */
+	if (id != 0)
+		vcpu_init_state(vcpu);
 }
 
 void vcpu_destroy(struct vcpu *vcpu)
@@ -94,25 +99,40 @@ static void trace_exit(struct vcpu *vcpu, uint32_t reason)
 		v->vm_exit_intr_info);
 }
 
-int vcpu_run(struct vcpu *vcpu)
+/* Ticks of the VMX-preemption timer until TSC value `until` (at least one tick away). */
+static uint32_t timer_ticks_until(uint64_t now, uint64_t until)
+{
+	if (until <= now)
+		return 0;
+	uint64_t t = ((until - now) >> VMX_PREEMPTION_TIMER_RATE) + 1;
+	return t > L0_TIME_SLICE ? L0_TIME_SLICE : (uint32_t)t;
+}
+
+static bool halted(const struct vmcs *v)
+{
+	return v->guest_activity_state == ACTIVITY_HLT ||
+	       v->guest_activity_state == ACTIVITY_WAIT_SIPI;
+}
+
+enum slice_result vcpu_run_slice(struct vcpu *vcpu, uint64_t until_tsc)
 {
 	struct vm *vm = vcpu->vm;
 	struct vmcs *v = &vcpu->vmcs01;
 
-	for (;;) {
+	while (vcpu->cpu.tsc < until_tsc) {
 		intr_prepare_entry(vcpu);
-		/*
-		 * L0 must get the CPU back to poll devices even if L1 never exits, and at the
-		 * next timer event (a halted L1's time jumps there).
-		 */
 		uint64_t next = intr_next_event(vcpu), now = vcpu->cpu.tsc;
-		uint64_t ticks = L0_TIME_SLICE;
-		if (next != UINT64_MAX && next > now &&
-		    ((next - now) >> VMX_PREEMPTION_TIMER_RATE) + 1 < ticks)
-			ticks = ((next - now) >> VMX_PREEMPTION_TIMER_RATE) + 1;
-		else if (next != UINT64_MAX && next <= now)
-			ticks = 0;
-		v->vmx_preemption_timer_value = (uint32_t)ticks;
+		/* Nothing will ever wake a halted vCPU with no timer and nothing pending. */
+		if (halted(v) && next == UINT64_MAX &&
+		    !(v->vm_entry_intr_info_field & INTR_INFO_VALID_MASK)) {
+			vcpu->cpu.tsc = until_tsc;
+			return SLICE_IDLE;
+		}
+		/*
+		 * L0 takes the CPU back at the next timer event (a halted L1's time jumps
+		 * there), at the end of the quantum, and at least every L0_TIME_SLICE ticks.
+		 */
+		v->vmx_preemption_timer_value = timer_ticks_until(now, next < until_tsc ? next : until_tsc);
 		vmx_run(&vcpu->cpu, v, &vm->mem.slat01);
 
 		uint32_t reason = v->vm_exit_reason & VMX_EXIT_REASONS_BASIC_MASK;
@@ -122,19 +142,48 @@ int vcpu_run(struct vcpu *vcpu)
 		if (vm->cfg.trace)
 			trace_exit(vcpu, reason);
 		if (exit_dispatch(vcpu, reason) == EXIT_STOP)
-			return vcpu->status;
+			return SLICE_STOP;
 		if (vm->bus.stop) {
-			if (vm->bus.stop_reason && vm->bus.stop_status != 1 &&
-			    !(vm->bus.stop_status & 1))
+			if (vm->bus.stop_reason && !(vm->bus.stop_status & 1))
 				fprintf(stderr, "nestvm: %s\n", vm->bus.stop_reason);
-			return vm->bus.stop_status;
+			vcpu->status = vm->bus.stop_status;
+			return SLICE_STOP;
 		}
 		if (vm->cfg.max_insns && vcpu->cpu.icount >= vm->cfg.max_insns) {
 			fprintf(stderr, "nestvm: stopped after %" PRIu64 " guest instructions (-max-insns)\n",
 				vcpu->cpu.icount);
-			return 0;
+			vcpu->status = 0;
+			return SLICE_STOP;
 		}
 	}
+	return SLICE_DONE;
+}
+
+/* INIT (SDM Vol. 3A, 10.1 and Table 10-1): RESET values, then wait for a start-up IPI. */
+void vcpu_init_state(struct vcpu *vcpu)
+{
+	struct vmcs *v = &vcpu->vmcs01;
+
+	cpu_reset_x86(&vcpu->cpu);
+	vmx_save_guest_state(&vcpu->cpu, v);
+	v->guest_ia32_efer = 0;
+	v->vm_entry_controls &= ~VM_ENTRY_IA32E_MODE;
+	v->guest_activity_state = ACTIVITY_WAIT_SIPI;
+	v->vm_entry_intr_info_field = 0;
+}
+
+void vcpu_sipi(struct vcpu *vcpu, uint8_t vector)
+{
+	struct vmcs *v = &vcpu->vmcs01;
+
+	if (v->guest_activity_state != ACTIVITY_WAIT_SIPI)
+		return; /* SIPIs are ignored unless the processor waits for one */
+	v->guest_cs_selector = (uint16_t)(vector << 8);
+	v->guest_cs_base = (uint64_t)vector << 12;
+	v->guest_cs_limit = 0xffff;
+	v->guest_cs_ar_bytes = 0x9b;
+	v->guest_rip = 0;
+	v->guest_activity_state = ACTIVITY_ACTIVE;
 }
 
 void vcpu_dump(struct vcpu *vcpu, FILE *f)

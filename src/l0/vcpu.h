@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "dev/lapic.h"
+#include "l0/cpuid.h"
 #include "hw/cpu.h"
 #include "hw/vmx/vmcs.h"
 
@@ -35,6 +36,7 @@ struct vcpu {
 	struct vm *vm;
 	unsigned id;
 	struct platform_msrs pmsr;
+	struct cpuid_model cpuid;
 	struct lapic lapic;
 	bool nmi_pending;
 	uint64_t exit_count[VCPU_EXIT_REASONS];
@@ -51,7 +53,18 @@ enum exit_action {
 
 void vcpu_init(struct vcpu *vcpu, struct vm *vm, unsigned id);
 void vcpu_destroy(struct vcpu *vcpu);
-int vcpu_run(struct vcpu *vcpu);
+enum slice_result {
+	SLICE_DONE, /* the vCPU reached the end of its quantum */
+	SLICE_IDLE, /* halted (or waiting for SIPI) with no event that could wake it */
+	SLICE_STOP, /* the machine stops: vcpu->status */
+};
+
+/* Run L1 on this vCPU until its TSC reaches until_tsc, or the machine stops. */
+enum slice_result vcpu_run_slice(struct vcpu *vcpu, uint64_t until_tsc);
+/* Put the vCPU in its INIT state, waiting for a start-up IPI (SDM Vol. 3A, 10.4). */
+void vcpu_init_state(struct vcpu *vcpu);
+/* Start-up IPI: real mode at vector << 12 (SDM Vol. 3A, 10.4.4). */
+void vcpu_sipi(struct vcpu *vcpu, uint8_t vector);
 
 /* Helpers for exit handlers. */
 void vcpu_skip_instruction(struct vcpu *vcpu);

@@ -14,7 +14,7 @@
 static bool vm_lapic_mmio(void *opaque, uint64_t gpa, unsigned size, bool write, uint64_t *value)
 {
 	struct vm *vm = opaque;
-	return intr_lapic_mmio(vm->vcpu, gpa, size, write, value);
+	return intr_lapic_mmio(vm->current, gpa, size, write, value);
 }
 
 struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
@@ -59,13 +59,22 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		page[off + bit / 8] &= (uint8_t)~(1u << (bit % 8));        /* read */
 		page[2048 + off + bit / 8] &= (uint8_t)~(1u << (bit % 8)); /* write */
 	}
-	vm->vcpu = calloc(1, sizeof(*vm->vcpu));
-	if (!vm->vcpu) {
+	if (cfg->smp < 1 || cfg->smp > VM_MAX_VCPUS) {
+		snprintf(err, errlen, "-smp %u: nestvm supports 1 to %u vCPUs", cfg->smp, VM_MAX_VCPUS);
 		vm_destroy(vm);
-		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	vcpu_init(vm->vcpu, vm, 0);
+	for (unsigned i = 0; i < cfg->smp; i++) {
+		vm->vcpus[i] = calloc(1, sizeof(*vm->vcpus[i]));
+		if (!vm->vcpus[i]) {
+			vm_destroy(vm);
+			snprintf(err, errlen, "out of memory");
+			return NULL;
+		}
+		vm->nvcpus = i + 1;
+		vcpu_init(vm->vcpus[i], vm, i);
+	}
+	vm->current = vm->vcpus[0];
 	vm->mem.mmio_hook = vm_lapic_mmio;
 	vm->mem.mmio_hook_opaque = vm;
 	return vm;
@@ -75,9 +84,9 @@ void vm_destroy(struct vm *vm)
 {
 	if (!vm)
 		return;
-	if (vm->vcpu) {
-		vcpu_destroy(vm->vcpu);
-		free(vm->vcpu);
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		vcpu_destroy(vm->vcpus[i]);
+		free(vm->vcpus[i]);
 	}
 	mem_destroy(&vm->mem);
 	free(vm);
@@ -101,7 +110,7 @@ struct bus *vm_bus(struct vm *vm)
 /* L1's first state goes into vmcs01's guest-state area (SDM Vol. 3C, 25.4). */
 void vm_set_boot_state(struct vm *vm, const struct boot_state *bs)
 {
-	struct vcpu *vcpu = vm->vcpu;
+	struct vcpu *vcpu = vm->vcpus[0];
 	struct vmcs *v = &vcpu->vmcs01;
 
 	memcpy(vcpu->cpu.gpr, bs->gpr, sizeof(bs->gpr));
@@ -140,9 +149,41 @@ void vm_set_boot_state(struct vm *vm, const struct boot_state *bs)
 	v->guest_interruptibility_info = 0;
 }
 
+/*
+ * The scheduler: vCPUs take turns on this thread, each running until its TSC reaches the
+ * end of the current quantum, so their TSCs stay within one quantum of each other and a
+ * run is deterministic (docs/decisions.md "SMP").
+ */
+static int schedule(struct vm *vm)
+{
+	for (;;) {
+		unsigned idle = 0;
+
+		vm->quantum_end += VM_QUANTUM;
+		for (unsigned i = 0; i < vm->nvcpus; i++) {
+			struct vcpu *vcpu = vm->vcpus[i];
+			vm->current = vcpu;
+			switch (vcpu_run_slice(vcpu, vm->quantum_end)) {
+			case SLICE_STOP:
+				return vcpu->status;
+			case SLICE_IDLE:
+				idle++;
+				break;
+			case SLICE_DONE:
+				break;
+			}
+		}
+		if (idle == vm->nvcpus) {
+			fprintf(stderr, "nestvm: every vCPU is halted and nothing can wake one\n");
+			vcpu_dump(vm->vcpus[0], stderr);
+			return VM_STATUS_SHUTDOWN;
+		}
+	}
+}
+
 int vm_run(struct vm *vm)
 {
-	int status = vcpu_run(vm->vcpu);
+	int status = schedule(vm);
 
 	if (vm->cfg.stats)
 		stats_print(vm, stderr);

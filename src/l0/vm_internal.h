@@ -11,12 +11,19 @@
 #include "l0/vcpu.h"
 #include "l0/vm.h"
 
+/* vCPUs run interleaved on one host thread, a quantum of TSC each (docs/decisions.md). */
+#define VM_MAX_VCPUS 64
+#define VM_QUANTUM (1ull << 16)
+
 struct vm {
 	struct vm_config cfg;
 	struct bus bus;
 	struct mem mem;
 	struct cpuid_model cpuid;
-	struct vcpu *vcpu;     /* vCPU 0 (SMP arrives with the platform work) */
+	struct vcpu *vcpus[VM_MAX_VCPUS];
+	unsigned nvcpus;
+	struct vcpu *current;  /* the vCPU running now (vCPUs are interleaved on one thread) */
+	uint64_t quantum_end;  /* TSC at which the running vCPU yields to the next */
 	uint64_t msr_bitmap;   /* machine addresses of L0's bitmaps for vmcs01 */
 	uint64_t io_bitmap_a, io_bitmap_b;
 };

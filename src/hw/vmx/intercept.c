@@ -352,12 +352,19 @@ enum exec_status intercept_insn(struct cpu *cpu, const struct insn *in, bool *do
 			return insn_exit(cpu, in, EXIT_REASON_INVLPG, lin);
 		}
 	case ICPT_RDPMC:
+		/* Privilege faults outrank the VM exit (SDM Vol. 3C, 26.1.1). */
+		if (!(cpu->cr4 & CR4_PCE) && cpu->cpl != 0)
+			return cpu_gp0(cpu);
 		return (proc & CPU_BASED_RDPMC_EXITING) ? insn_exit(cpu, in, EXIT_REASON_RDPMC, 0) : EXEC_OK;
 	case ICPT_RDTSC:
+		if ((cpu->cr4 & CR4_TSD) && cpu->cpl != 0)
+			return cpu_gp0(cpu);
 		return (proc & CPU_BASED_RDTSC_EXITING) ? insn_exit(cpu, in, EXIT_REASON_RDTSC, 0) : EXEC_OK;
 	case ICPT_RDTSCP:
 		if (!(proc2 & SECONDARY_EXEC_ENABLE_RDTSCP))
 			return cpu_ud(cpu);
+		if ((cpu->cr4 & CR4_TSD) && cpu->cpl != 0)
+			return cpu_gp0(cpu);
 		return (proc & CPU_BASED_RDTSC_EXITING) ? insn_exit(cpu, in, EXIT_REASON_RDTSCP, 0) : EXEC_OK;
 	case ICPT_MOV_CR:
 		return cr_access(cpu, in, done);

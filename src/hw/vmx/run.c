@@ -108,7 +108,7 @@ static void load_guest_state(struct cpu *cpu, struct vmcs *v)
 }
 
 /* SDM 28.3: guest-state area written at every VM exit. */
-static void save_guest_state(struct cpu *cpu, struct vmcs *v)
+void vmx_save_guest_state(struct cpu *cpu, struct vmcs *v)
 {
 	uint32_t exitc = v->vm_exit_controls;
 
@@ -256,6 +256,6 @@ out:
 		vmcs->vmx_preemption_timer_value =
 			cpu->tsc >= deadline ? 0
 					     : (uint32_t)((deadline - cpu->tsc) >> VMX_PREEMPTION_TIMER_RATE);
-	save_guest_state(cpu, vmcs);
+	vmx_save_guest_state(cpu, vmcs);
 	record_exit(cpu, vmcs);
 }

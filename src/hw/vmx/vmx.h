@@ -22,6 +22,12 @@
  */
 void vmx_run(struct cpu *cpu, struct vmcs *vmcs, const struct slat *slat);
 
+/*
+ * Store the CPU's state into the VMCS guest-state area as a VM exit does (SDM 28.3);
+ * L0 uses it to give a vCPU its RESET or INIT state.
+ */
+void vmx_save_guest_state(struct cpu *cpu, struct vmcs *vmcs);
+
 /* Machine-physical access (VMCS-referenced pages: I/O and MSR bitmaps, …). */
 bool vmx_machine_read(const struct cpu *cpu, uint64_t hpa, void *buf, unsigned size);
 
