@@ -121,6 +121,7 @@ int main(int argc, char **argv)
 		.stats = o.stats,
 		.trace = o.trace,
 		.max_insns = o.max_insns,
+		.no_pit = o.no_pit,
 	};
 	vm = vm_create(&cfg, err, sizeof(err));
 	if (!vm)
@@ -142,7 +143,10 @@ int main(int argc, char **argv)
 	/* COM1; input only from a terminal, so a CI job's stdin is never consumed. */
 	serial_init(&com1, NULL,
 		    o.serial == SERIAL_STDIO && isatty(STDIN_FILENO) ? STDIN_FILENO : -1);
+	com1.set_irq = vm_set_isa_irq;
+	com1.irq_opaque = vm;
 	legacy_init(&legacy, bus, VM_STATUS_SHUTDOWN);
+	legacy.pit = vm_pit(vm);
 	fc = (struct fwcfg_config){
 		.ram_size = bp.ram_size,
 		.nb_cpus = (uint16_t)o.smp,

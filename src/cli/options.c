@@ -42,7 +42,7 @@ static const struct option_desc option_table[] = {
 	{"M", "TYPE[,k=v]", "Machine", "same as -machine", OPT_MACHINE},
 	{"accel", "NAME", "Machine", "accepted: tcg (nestvm's own CPU); kvm is refused", OPT_ACCEL},
 	{"enable-kvm", NULL, "Machine", "refused: nestvm has no KVM", OPT_ENABLE_KVM},
-	{"no-reboot", NULL, "Machine", "a guest reset stops the machine (status 3)", OPT_NO_REBOOT},
+	{"no-reboot", NULL, "Machine", "a guest reset stops the machine (status 4)", OPT_NO_REBOOT},
 	{"no-shutdown", NULL, "Machine", "accepted", OPT_NO_SHUTDOWN},
 	{"global", "DRIVER.PROP=V", "Machine", "accepted, ignored", OPT_GLOBAL},
 	{"name", "NAME", "Machine", "accepted, ignored", OPT_NAME},
@@ -70,11 +70,6 @@ static const struct option_desc option_table[] = {
 #define NOPTIONS (sizeof(option_table) / sizeof(option_table[0]))
 
 /* CPU models accepted by -cpu; their features are the lead's (l0/cpuid) to check. */
-static const char *const cpu_models[] = {
-	"max", "host", "base", "qemu64", "qemu32", "kvm64", "kvm32",
-	"Nehalem", "Westmere", "SandyBridge", "IvyBridge", "Haswell", "Broadwell",
-	"Skylake-Client", "Skylake-Server", "Cascadelake-Server", "Icelake-Server", "EPYC",
-};
 
 #ifndef NESTVM_VERSION
 #define NESTVM_VERSION "0.1.0"
@@ -232,12 +227,7 @@ static bool parse_smp(struct options *o, const char *arg, char *err, size_t errl
 
 bool options_cpu_model_known(const char *cpu)
 {
-	size_t n = strcspn(cpu, ",");
-
-	for (size_t i = 0; i < sizeof(cpu_models) / sizeof(cpu_models[0]); i++)
-		if (strlen(cpu_models[i]) == n && !strncmp(cpu_models[i], cpu, n))
-			return true;
-	return false;
+	return cpuid_model_known(cpu);
 }
 
 static bool parse_cpu(struct options *o, const char *arg, char *err, size_t errlen)
@@ -311,13 +301,16 @@ static bool no_kvm(const char *opt, const char *arg, char *err, size_t errlen)
 		    opt, arg ? " " : "", arg ? arg : "");
 }
 
-static bool parse_machine(const char *arg, char *err, size_t errlen)
+static bool parse_machine(struct options *o, const char *arg, char *err, size_t errlen)
 {
 	const char *p = arg;
 
 	while (p) {
 		if (!strncmp(p, "accel=", 6) && !accel_ok(p + 6))
 			return no_kvm("-machine", arg, err, errlen);
+		/* pit=off: no 8254 (kvm-unit-tests runs some tests without one). */
+		if (!strncmp(p, "pit=", 4))
+			o->no_pit = !strncmp(p + 4, "off", 3) || !strncmp(p + 4, "false", 5);
 		p = strchr(p, ',');
 		if (p)
 			p++;
@@ -357,7 +350,7 @@ static bool apply(struct options *o, const struct option_desc *d, const char *ar
 	case OPT_CPU:
 		return parse_cpu(o, arg, err, errlen);
 	case OPT_MACHINE:
-		return parse_machine(arg, err, errlen);
+		return parse_machine(o, arg, err, errlen);
 	case OPT_ACCEL:
 		return accel_ok(arg) ? true : no_kvm("-accel", arg, err, errlen);
 	case OPT_ENABLE_KVM:
@@ -503,15 +496,13 @@ void options_usage(FILE *f)
 			fprintf(f, "  -%-*s  %s\n", (int)width, left, d->help);
 		}
 	}
-	fprintf(f, "\nExit status: the guest's (isa-debug-exit: (value << 1) | 1; 3: reset or "
-		   "shutdown),\n2 for a bad command line.\n");
+	fprintf(f, "\nExit status: the guest's (isa-debug-exit: (value << 1) | 1), 2 for a bad "
+		   "command line,\n4 when the guest shuts down or halts for good, 6 for an internal error.\n");
 }
 
 void options_cpu_models(FILE *f)
 {
-	fprintf(f, "Available CPU models:\n");
-	for (size_t i = 0; i < sizeof(cpu_models) / sizeof(cpu_models[0]); i++)
-		fprintf(f, "  %s\n", cpu_models[i]);
+	cpuid_models_print(f);
 }
 
 const char *options_version(void)

@@ -42,6 +42,7 @@ struct options {
 	unsigned ndevices;
 	bool nographic, no_reboot, no_shutdown, nodefaults;
 	bool stats;
+	bool no_pit; /* -machine pit=off */
 	const char *trace;
 	uint64_t max_insns;
 };

@@ -28,6 +28,9 @@ uint8_t legacy_read(struct legacy *l, uint16_t port)
 	case LEGACY_PORT_SYS_CTRL_B:
 		l->refresh = !l->refresh;
 		v = (uint8_t)(l->port_b | (l->refresh ? PORT_B_REFRESH : 0));
+		/* Bits 0, 1 (timer 2 gate, speaker) and 5 (timer 2 output) are the PIT's. */
+		if (l->pit)
+			v = (uint8_t)((v & ~0x23u) | pit_port61_read(l->pit));
 		break;
 	case LEGACY_PORT_SYS_CTRL_A:
 		v = l->port_a;
@@ -45,6 +48,8 @@ void legacy_write(struct legacy *l, uint16_t port, uint8_t value)
 		break;
 	case LEGACY_PORT_SYS_CTRL_B:
 		l->port_b = value & PORT_B_WRITABLE;
+		if (l->pit)
+			pit_port61_write(l->pit, value);
 		break;
 	case LEGACY_PORT_SYS_CTRL_A:
 		/*

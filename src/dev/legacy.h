@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "dev/bus.h"
+#include "dev/pit.h"
 #include "dev/registry.h"
 
 #define LEGACY_PORT_POST 0x80
@@ -24,6 +25,7 @@ struct legacy {
 	uint8_t post;    /* last POST code written to 0x80, for failure dumps */
 	struct bus *bus;
 	int reset_status; /* status of the stop a fast reset requests */
+	struct pit *pit;  /* timer 2 gate and output live in port B; NULL without a PIT */
 };
 
 void legacy_init(struct legacy *l, struct bus *bus, int reset_status);

@@ -280,6 +280,9 @@ struct cpu {
 	struct x87_state x87;
 	struct simd_state simd;
 
+	/* Vendor personality where Intel and AMD processors differ (SYSCALL, SYSENTER). */
+	bool vendor_amd;
+
 	/* Derived state. */
 	enum cpu_mode mode;
 	uint8_t cpl;

@@ -13,6 +13,7 @@
 #include "hw/flags.h"
 #include "hw/insn_handlers.h"
 #include "hw/operand.h"
+#include "util/bits.h"
 
 unsigned simd_xmm_index(const struct operand *op)
 {
@@ -194,7 +195,8 @@ enum exec_status exec_sse_mov(struct cpu *cpu, const struct insn *in)
 	enum exec_status st;
 	unsigned k;
 
-	if ((st = simd_check_ops(cpu, in)) != EXEC_OK)
+	/* MOVNTI moves a general register: no SSE state involved (SDM Vol. 2 MOVNTI). */
+	if (in->mnemonic != ZYDIS_MNEMONIC_MOVNTI && (st = simd_check_ops(cpu, in)) != EXEC_OK)
 		return st;
 	if ((st = simd_read(cpu, in, 1, &s)) != EXEC_OK)
 		return st;
@@ -291,7 +293,7 @@ static unsigned lane_size_of(uint16_t mnemonic)
 /* PEXTRB/W/D/Q, EXTRACTPS: a lane to a general register (zero-extended) or memory. */
 enum exec_status exec_sse_extract(struct cpu *cpu, const struct insn *in)
 {
-	unsigned size = lane_size_of(in->mnemonic);
+	unsigned size = lane_size_of(in->mnemonic), width;
 	union simd_vec s;
 	enum exec_status st;
 	uint64_t x;
@@ -300,7 +302,8 @@ enum exec_status exec_sse_extract(struct cpu *cpu, const struct insn *in)
 		return st;
 	if ((st = simd_read(cpu, in, 1, &s)) != EXEC_OK)
 		return st;
-	x = lane_get(&s, size, (unsigned)in->op[2].imm & ((simd_width(in) == 8 && !simd_op_is_xmm(&in->op[1]) ? 8 : 16) / size - 1));
+	width = simd_op_is_mmx(&in->op[1]) ? 8 : 16;
+	x = lane_get(&s, size, (unsigned)in->op[2].imm & (width / size - 1));
 	if (in->op[0].kind == OPK_REG) {
 		reg_write(cpu, in->op[0].reg, in->op[0].size < 4 ? 4 : in->op[0].size, x);
 		return EXEC_OK;
@@ -373,7 +376,7 @@ enum exec_status exec_sse_maskmov(struct cpu *cpu, const struct insn *in)
 	for (unsigned i = 0; i < width; i++) {
 		if (!(m.b[i] & 0x80))
 			continue;
-		st = mem_write(cpu, seg, (base + i) & ((in->addrsize == 8) ? ~0ull : in->addrsize == 4 ? 0xffffffffull : 0xffffull), 1, v.b[i]);
+		st = mem_write(cpu, seg, (base + i) & bits_mask(in->addrsize), 1, v.b[i]);
 		if (st != EXEC_OK)
 			return st;
 	}

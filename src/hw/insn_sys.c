@@ -615,13 +615,26 @@ enum exec_status exec_syscall(struct cpu *cpu, const struct insn *in)
 	uint16_t selector = (uint16_t)(cpu->msr.star >> 32);
 	uint64_t rflags;
 
-	if (!cpu_is_long64(cpu) || !(cpu->efer & EFER_SCE))
+	/* Intel: 64-bit mode only. AMD: also compatibility and legacy protected mode (APM Vol. 3). */
+	if (!(cpu->efer & EFER_SCE) || (!cpu_is_long64(cpu) && !cpu->vendor_amd) ||
+	    cpu->mode == MODE_REAL || cpu->mode == MODE_V86)
 		return cpu_ud(cpu);
+	if (!(cpu->efer & EFER_LMA)) {
+		/* AMD legacy-mode SYSCALL: ECX = return EIP, EIP = STAR[31:0]. */
+		cpu->gpr[R_RCX] = (uint32_t)cpu->next_rip;
+		flags_write(cpu, flags_read(cpu) & ~(uint64_t)(RFLAGS_VM | RFLAGS_IF | RFLAGS_RF));
+		cpu->next_rip = (uint32_t)cpu->msr.star;
+		load_flat_segment(cpu, SEG_CS, selector & 0xfffc, AR_FLAT_CODE | AR_DB);
+		load_flat_segment(cpu, SEG_SS, (uint16_t)(selector + 8), AR_FLAT_DATA);
+		cpu_update_mode(cpu);
+		return EXEC_OK;
+	}
 	rflags = flags_read(cpu) & ~(uint64_t)RFLAGS_RF;
 	cpu->gpr[R_RCX] = cpu->next_rip;
 	cpu->gpr[R_R11] = rflags;
 	flags_write(cpu, rflags & ~cpu->msr.fmask);
-	cpu->next_rip = cpu->msr.lstar;
+	/* From compatibility mode (AMD only) the target is CSTAR. */
+	cpu->next_rip = cpu_is_long64(cpu) ? cpu->msr.lstar : cpu->msr.cstar;
 	load_flat_segment(cpu, SEG_CS, selector & 0xfffc, AR_FLAT_CODE | AR_L);
 	load_flat_segment(cpu, SEG_SS, (uint16_t)(selector + 8), AR_FLAT_DATA);
 	cpu_update_mode(cpu);
@@ -639,10 +652,19 @@ enum exec_status exec_sysret(struct cpu *cpu, const struct insn *in)
 	uint64_t rcx = cpu->gpr[R_RCX];
 
 	/* #UD for the mode outranks #GP for CPL (SDM Vol. 2B, SYSRET "Operation"). */
-	if (!cpu_is_long64(cpu) || !(cpu->efer & EFER_SCE))
+	if (!(cpu->efer & EFER_SCE) || (!cpu_is_long64(cpu) && !cpu->vendor_amd))
 		return cpu_ud(cpu);
-	if (cpu->cpl != 0)
+	if (cpu->cpl != 0 || !cpu_protected(cpu) || cpu->mode == MODE_V86)
 		return cpu_gp0(cpu);
+	if (!(cpu->efer & EFER_LMA)) {
+		/* AMD legacy-mode SYSRET: EIP = ECX, IF set, CPL-3 flat segments. */
+		cpu->next_rip = (uint32_t)rcx;
+		flags_write(cpu, flags_read(cpu) | RFLAGS_IF);
+		load_flat_segment(cpu, SEG_CS, selector | 3, AR_FLAT_CODE | AR_DPL3 | AR_DB);
+		load_flat_segment(cpu, SEG_SS, (uint16_t)(selector + 8) | 3, AR_FLAT_DATA | AR_DPL3);
+		cpu_update_mode(cpu);
+		return EXEC_OK;
+	}
 	if (to64 && !is_canonical(cpu, rcx))
 		return cpu_gp0(cpu);
 	cpu->next_rip = to64 ? rcx : (uint32_t)rcx;
@@ -663,6 +685,9 @@ enum exec_status exec_sysenter(struct cpu *cpu, const struct insn *in)
 	uint16_t selector = (uint16_t)(cpu->msr.sysenter_cs & 0xfffc);
 	bool ia32e = (cpu->efer & EFER_LMA) != 0;
 
+	/* AMD processors have no SYSENTER in long mode (APM Vol. 3, SYSENTER). */
+	if (ia32e && cpu->vendor_amd)
+		return cpu_ud(cpu);
 	if (!cpu_protected(cpu) || selector == 0)
 		return cpu_gp0(cpu);
 	flags_write(cpu, flags_read(cpu) & ~(uint64_t)(RFLAGS_VM | RFLAGS_IF | RFLAGS_RF));
@@ -690,6 +715,8 @@ enum exec_status exec_sysexit(struct cpu *cpu, const struct insn *in)
 	bool to64 = in->opsize == 8;
 	uint16_t cs;
 
+	if ((cpu->efer & EFER_LMA) && cpu->vendor_amd)
+		return cpu_ud(cpu);
 	if (!cpu_protected(cpu) || (base & 0xfffc) == 0 || cpu->cpl != 0)
 		return cpu_gp0(cpu);
 	if (to64 && (!is_canonical(cpu, cpu->gpr[R_RCX]) || !is_canonical(cpu, cpu->gpr[R_RDX])))

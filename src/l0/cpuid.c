@@ -5,7 +5,6 @@
  */
 #include "l0/cpuid.h"
 
-#include <stdio.h>
 #include <string.h>
 
 enum feat_word { W_1_ECX, W_1_EDX, W_7_EBX, W_7_ECX, W_7_EDX, W_X1_ECX, W_X1_EDX };
@@ -26,6 +25,7 @@ static const struct feature features[] = {
 	{"msr", W_1_EDX, 5, true, true},
 	{"pae", W_1_EDX, 6, true, true},
 	{"cx8", W_1_EDX, 8, true, true},
+	{"apic", W_1_EDX, 9, true, true},
 	{"sep", W_1_EDX, 11, true, true},
 	{"pge", W_1_EDX, 13, true, true},
 	{"cmov", W_1_EDX, 15, true, true},
@@ -34,7 +34,9 @@ static const struct feature features[] = {
 	{"clflush", W_1_EDX, 19, true, true},
 	{"cx16", W_1_ECX, 13, true, true},
 	{"pcid", W_1_ECX, 17, true, false},
+	{"x2apic", W_1_ECX, 21, true, false},
 	{"popcnt", W_1_ECX, 23, true, true},
+	{"tsc-deadline", W_1_ECX, 24, true, false},
 	{"hypervisor", W_1_ECX, 31, true, true},
 	{"fsgsbase", W_7_EBX, 0, true, false},
 	{"smep", W_7_EBX, 7, true, false},
@@ -73,27 +75,87 @@ static const struct feature *find_feature(const char *name, size_t len)
 	return NULL;
 }
 
+/*
+ * CPU models (-cpu NAME). Every model offers only what the software CPU implements;
+ * "base" models offer the older subset (as QEMU's qemu64). AMD models change the vendor
+ * and the vendor-specific behaviour of the CPU (SYSCALL outside 64-bit mode, SYSENTER in
+ * long mode).
+ */
+struct model {
+	const char *name;
+	bool amd;
+	bool base_only;
+	uint32_t signature; /* CPUID.1:EAX */
+};
+
+static const struct model models[] = {
+	{"max", false, false, 0x00050654},
+	{"host", false, false, 0x00050654},
+	{"base", false, true, 0x00000663},
+	{"qemu64", false, true, 0x00000663},
+	{"qemu32", false, true, 0x00000663},
+	{"kvm64", false, true, 0x00000f61},
+	{"kvm32", false, true, 0x00000f61},
+	{"Nehalem", false, true, 0x000106a2},
+	{"Westmere", false, true, 0x000206c1},
+	{"SandyBridge", false, false, 0x000206a1},
+	{"IvyBridge", false, false, 0x000306a9},
+	{"Haswell", false, false, 0x000306c1},
+	{"Broadwell", false, false, 0x000306d2},
+	{"Skylake-Client", false, false, 0x000506e3},
+	{"Skylake-Server", false, false, 0x00050654},
+	{"Cascadelake-Server", false, false, 0x00050657},
+	{"Icelake-Server", false, false, 0x000606a6},
+	{"Opteron_G1", true, true, 0x00000f01},
+	{"Opteron_G2", true, true, 0x00040f12},
+	{"Opteron_G3", true, true, 0x00100f42},
+	{"EPYC", true, false, 0x00800f12},
+};
+
+static const struct model *find_model(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
+		if (strlen(models[i].name) == len && !strncmp(models[i].name, name, len))
+			return &models[i];
+	}
+	return NULL;
+}
+
+bool cpuid_model_known(const char *spec)
+{
+	return find_model(spec, strcspn(spec, ",")) != NULL;
+}
+
+void cpuid_models_print(FILE *f)
+{
+	fprintf(f, "Available CPU models:\n");
+	for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+		fprintf(f, "  %s%s\n", models[i].name, models[i].amd ? " (AuthenticAMD)" : "");
+	fprintf(f, "Features (+name, -name, name=on|off; vendor=GenuineIntel|AuthenticAMD):\n ");
+	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if (features[i].implemented)
+			fprintf(f, " %s", features[i].name);
+	fprintf(f, "\n");
+}
+
 bool cpuid_model_init(struct cpuid_model *m, const char *spec, unsigned ncpus, char *err,
 		      size_t errlen)
 {
 	const char *p = spec ? spec : "max";
 	size_t len = strcspn(p, ",");
-	bool base_only;
+	const struct model *model = find_model(p, len);
 
 	memset(m, 0, sizeof(*m));
 	m->ncpus = ncpus ? ncpus : 1;
-	if ((len == 3 && !strncmp(p, "max", 3)) || (len == 4 && !strncmp(p, "host", 4))) {
-		base_only = false;
-	} else if ((len == 6 && !strncmp(p, "qemu64", 6)) || (len == 5 && !strncmp(p, "kvm64", 5))) {
-		base_only = true;
-	} else {
-		snprintf(err, errlen, "-cpu %.*s: unknown CPU model (max, host, qemu64, kvm64)",
-			 (int)len, p);
+	if (!model) {
+		snprintf(err, errlen, "-cpu %.*s: unknown CPU model (see -cpu help)", (int)len, p);
 		return false;
 	}
+	m->amd = model->amd;
+	m->signature = model->signature;
 	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
 		const struct feature *f = &features[i];
-		if (f->implemented && (!base_only || f->base))
+		if (f->implemented && (!model->base_only || f->base))
 			*word_of(m, f->word) |= 1u << f->bit;
 	}
 	p += len;
@@ -103,6 +165,19 @@ bool cpuid_model_init(struct cpuid_model *m, const char *spec, unsigned ncpus, c
 		bool on = true;
 		const char *name = p;
 		size_t nlen = len;
+		if (len > 7 && !strncmp(p, "vendor=", 7)) {
+			if (len - 7 == 12 && !strncmp(p + 7, "AuthenticAMD", 12)) {
+				m->amd = true;
+			} else if (len - 7 == 12 && !strncmp(p + 7, "GenuineIntel", 12)) {
+				m->amd = false;
+			} else {
+				snprintf(err, errlen, "-cpu: vendor '%.*s' is not GenuineIntel or AuthenticAMD",
+					 (int)(len - 7), p + 7);
+				return false;
+			}
+			p += len;
+			continue;
+		}
 		if (*p == '+' || *p == '-') {
 			on = *p == '+';
 			name++;
@@ -166,13 +241,18 @@ void cpuid_query(const struct cpuid_model *m, uint32_t leaf, uint32_t subleaf,
 	switch (leaf) {
 	case 0:
 		out->eax = 0xd;
-		out->ebx = 0x756e6547; /* "GenuineIntel" */
-		out->edx = 0x49656e69;
-		out->ecx = 0x6c65746e;
+		if (m->amd) {
+			out->ebx = 0x68747541; /* "AuthenticAMD" */
+			out->edx = 0x69746e65;
+			out->ecx = 0x444d4163;
+		} else {
+			out->ebx = 0x756e6547; /* "GenuineIntel" */
+			out->edx = 0x49656e69;
+			out->ecx = 0x6c65746e;
+		}
 		break;
 	case 1:
-		/* Family 6, model 0x55 (Skylake server), stepping 4. */
-		out->eax = 0x00050654;
+		out->eax = m->signature;
 		out->ebx = (m->apic_id << 24) | (m->ncpus << 16) | (8 << 8);
 		out->ecx = m->leaf1_ecx;
 		out->edx = m->leaf1_edx;
@@ -188,6 +268,11 @@ void cpuid_query(const struct cpuid_model *m, uint32_t leaf, uint32_t subleaf,
 		break;
 	case 0x80000000:
 		out->eax = 0x80000008;
+		if (m->amd) { /* AMD repeats the vendor in the extended range */
+			out->ebx = 0x68747541;
+			out->edx = 0x69746e65;
+			out->ecx = 0x444d4163;
+		}
 		break;
 	case 0x80000001:
 		out->ecx = m->ext1_ecx;

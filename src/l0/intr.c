@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 
+#include "dev/ioapic.h"
 #include "hw/flags.h"
 #include "hw/vmx/vmx_arch.h"
 #include "l0/vcpu.h"
@@ -45,10 +46,11 @@ static void lapic_send_ipi(void *opaque, const struct lapic_ipi *ipi)
 	}
 }
 
+/* EOI of a level-triggered vector clears the I/O APIC's remote IRR (SDM Vol. 3A, 11.8.5). */
 static void lapic_eoi_broadcast(void *opaque, uint8_t vector)
 {
-	(void)opaque;
-	(void)vector; /* the IOAPIC's remote IRR joins with the IOAPIC */
+	struct vcpu *vcpu = opaque;
+	ioapic_eoi(&vcpu->vm->platform.ioapic, vector);
 }
 
 static const struct lapic_ops lapic_ops = {
@@ -60,11 +62,16 @@ static const struct lapic_ops lapic_ops = {
 void intr_vcpu_init(struct vcpu *vcpu)
 {
 	lapic_init(&vcpu->lapic, vcpu->id, vcpu->id == 0, &lapic_ops, vcpu);
+	/* The APIC offers what CPUID says (x2APIC, TSC deadline) and the CPU's address width. */
+	vcpu->lapic.maxphyaddr = CPU_MAXPHYADDR;
+	vcpu->lapic.x2apic_supported = cpuid_has(&vcpu->vm->cpuid, "x2apic");
+	vcpu->lapic.tsc_deadline_supported = cpuid_has(&vcpu->vm->cpuid, "tsc-deadline");
 }
 
 uint64_t intr_next_event(struct vcpu *vcpu)
 {
-	return lapic_next_event(&vcpu->lapic);
+	uint64_t a = lapic_next_event(&vcpu->lapic), p = platform_next_event(vcpu->vm);
+	return a < p ? a : p;
 }
 
 static bool window_open(const struct vmcs *v)
@@ -95,6 +102,7 @@ void intr_prepare_entry(struct vcpu *vcpu)
 
 	if (vcpu->cpu.tsc >= lapic_next_event(apic))
 		lapic_update_timer(apic);
+	platform_update(vcpu->vm);
 	if (lapic_take_init(apic))
 		vcpu_init_state(vcpu);
 	int sipi = lapic_take_sipi(apic);
@@ -122,9 +130,12 @@ void intr_prepare_entry(struct vcpu *vcpu)
 		v->cpu_based_vm_exec_control |= CPU_BASED_INTR_WINDOW_EXITING;
 		return;
 	}
-	if (vector == LAPIC_EXTINT)
-		return; /* the PIC answers INTA once it joins the platform */
-	lapic_ack(apic, (uint8_t)vector);
+	if (vector == LAPIC_EXTINT) {
+		/* ExtINT: the 8259 supplies the vector in its INTA cycle. */
+		vector = platform_pic_acknowledge(vcpu->vm);
+	} else {
+		lapic_ack(apic, (uint8_t)vector);
+	}
 	inject(v, (uint8_t)vector, EVENT_EXT_INT);
 }
 

@@ -46,11 +46,24 @@ static bool valid_mem_types(uint64_t v)
 	return true;
 }
 
+/* MSRs that exist only when CPUID enumerates their feature (SDM Vol. 4, Table 2-2). */
+static bool msr_enumerated(uint32_t index)
+{
+	switch (index) {
+	case MSR_IA32_SPEC_CTRL: /* CPUID.7.0:EDX[26] (IBRS), not offered */
+		return false;
+	default:
+		return true;
+	}
+}
+
 bool platform_msr_read(struct vcpu *vcpu, uint32_t index, uint64_t *value)
 {
 	struct platform_msrs *p = &vcpu->pmsr;
 	int fixed = mtrr_fixed_index(index);
 
+	if (!msr_enumerated(index))
+		return false;
 	switch (index) {
 	case MSR_IA32_PLATFORM_ID:
 	case MSR_IA32_BIOS_SIGN_ID:
@@ -103,6 +116,8 @@ bool platform_msr_write(struct vcpu *vcpu, uint32_t index, uint64_t value)
 	struct platform_msrs *p = &vcpu->pmsr;
 	int fixed = mtrr_fixed_index(index);
 
+	if (!msr_enumerated(index))
+		return false;
 	switch (index) {
 	case MSR_IA32_BIOS_SIGN_ID:
 		return true;

@@ -57,6 +57,7 @@ void vcpu_init(struct vcpu *vcpu, struct vm *vm, unsigned id)
 	intr_vcpu_init(vcpu);
 	vcpu->cpuid = vm->cpuid;
 	vcpu->cpuid.apic_id = id;
+	vcpu->cpu.vendor_amd = vm->cpuid.amd;
 	/* Application processors wait for INIT and start-up IPIs (SDM Vol. 3A, 10.4.1). */
 	if (id != 0)
 		vcpu_init_state(vcpu);

@@ -44,7 +44,6 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	memset(page, 0xff, 4096);
 	static const uint32_t passthrough[] = {
 		0x10,       /* IA32_TIME_STAMP_COUNTER */
-		0x48,       /* IA32_SPEC_CTRL */
 		0x174, 0x175, 0x176, /* SYSENTER_CS/ESP/EIP */
 		0x1d9,      /* IA32_DEBUGCTL */
 		0x277,      /* IA32_PAT */
@@ -75,6 +74,11 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		vcpu_init(vm->vcpus[i], vm, i);
 	}
 	vm->current = vm->vcpus[0];
+	if (!platform_init(vm, !cfg->no_pit)) {
+		snprintf(err, errlen, "cannot place the platform devices on the bus");
+		vm_destroy(vm);
+		return NULL;
+	}
 	vm->mem.mmio_hook = vm_lapic_mmio;
 	vm->mem.mmio_hook_opaque = vm;
 	return vm;
@@ -105,6 +109,16 @@ uint64_t vm_ram_size(const struct vm *vm)
 struct bus *vm_bus(struct vm *vm)
 {
 	return &vm->bus;
+}
+
+void vm_set_isa_irq(void *vm, int irq, bool level)
+{
+	platform_set_isa_irq(vm, irq, level);
+}
+
+struct pit *vm_pit(struct vm *vm)
+{
+	return vm->platform.pit_enabled ? &vm->platform.pit : NULL;
 }
 
 /* L1's first state goes into vmcs01's guest-state area (SDM Vol. 3C, 25.4). */

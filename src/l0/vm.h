@@ -23,6 +23,7 @@ struct vm_config {
 	bool stats;             /* print exit statistics at the end */
 	const char *trace;      /* trace event pattern or NULL */
 	uint64_t max_insns;     /* stop after this many guest instructions (0 = no limit) */
+	bool no_pit;            /* -machine pit=off */
 };
 
 /*
@@ -37,6 +38,10 @@ void vm_destroy(struct vm *vm);
 uint8_t *vm_ram(struct vm *vm);
 uint64_t vm_ram_size(const struct vm *vm);
 struct bus *vm_bus(struct vm *vm);
+/* ISA interrupt line of a device created outside l0 (the serial port): opaque is the vm. */
+void vm_set_isa_irq(void *vm, int irq, bool level);
+/* The PIT, for port 0x61 (system control port B); NULL with -machine pit=off. */
+struct pit *vm_pit(struct vm *vm);
 /* Set the first vCPU's L1 state (written into vmcs01's guest-state area). */
 void vm_set_boot_state(struct vm *vm, const struct boot_state *bs);
 /* Run until a device stops the machine, the guest shuts down, or an error. */

@@ -8,6 +8,7 @@
 #include "dev/bus.h"
 #include "l0/cpuid.h"
 #include "l0/mem.h"
+#include "l0/platform.h"
 #include "l0/vcpu.h"
 #include "l0/vm.h"
 
@@ -24,6 +25,7 @@ struct vm {
 	unsigned nvcpus;
 	struct vcpu *current;  /* the vCPU running now (vCPUs are interleaved on one thread) */
 	uint64_t quantum_end;  /* TSC at which the running vCPU yields to the next */
+	struct platform platform;
 	uint64_t msr_bitmap;   /* machine addresses of L0's bitmaps for vmcs01 */
 	uint64_t io_bitmap_a, io_bitmap_b;
 };
