@@ -112,6 +112,12 @@ int main(int argc, char **argv)
 	/* The demo reports through the guest SDK's isa-debug-exit port, as run-guests.sh sets. */
 	if (!o.kernel && !has_device(&o, "isa-debug-exit") && o.ndevices < OPTIONS_MAX_DEVICES)
 		o.devices[o.ndevices++] = DEMO_DEBUG_EXIT;
+	/*
+	 * pc-testdev is part of nestvm's default machine (test suites poke its interrupt
+	 * lines); -nodefaults drops it unless -device asks for it, as kvm-unit-tests does.
+	 */
+	if (!o.nodefaults && !has_device(&o, "pc-testdev") && o.ndevices < OPTIONS_MAX_DEVICES)
+		o.devices[o.ndevices++] = "pc-testdev";
 
 	cfg = (struct vm_config){
 		.ram_size = o.ram_size,
@@ -175,6 +181,10 @@ int main(int argc, char **argv)
 			status = usage_error(err);
 			goto out;
 		}
+	}
+	if (!vm_finish_platform(vm, err, sizeof(err))) {
+		status = usage_error(err);
+		goto out;
 	}
 
 	/* Opened last among the checks, so a bad command line leaves no file behind. */

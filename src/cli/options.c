@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "dev/registry.h"
+#include "l0/cpuid.h"
 
 enum option_id {
 	OPT_KERNEL, OPT_APPEND, OPT_INITRD,

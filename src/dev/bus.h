@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 struct bus;
+struct pci;
 
 struct bus_ops {
 	/* size is 1, 2, 4 (ports) or 1, 2, 4, 8 (MMIO); addr is relative to the base. */
@@ -32,6 +33,10 @@ struct bus {
 	unsigned npio;
 	struct bus_region mmio[BUS_MAX_REGIONS];
 	unsigned nmmio;
+	/* The machine's interrupt lines (ISA IRQ 0–15, then GSIs 16–23) and its PCI bus. */
+	void (*set_irq)(void *opaque, unsigned line, bool level);
+	void *irq_opaque;
+	struct pci *pci;
 	/* Set by a device that ends the run (isa-debug-exit, reset with -no-reboot). */
 	bool stop;
 	int stop_status;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * QEMU's pc-testdev, register behaviour of hw/misc/pc-testdev.c: the scratch register
- * keeps the bytes each access covers; IRQ-line ports take byte writes only and set
+ * keeps the bytes each access covers; IRQ-line ports take one byte per line and set
  * the level to value != 0; the flush port takes 32-bit writes only; iomem is plain
  * byte-addressed storage.
  */
@@ -60,8 +60,15 @@ void pctestdev_pio_write(struct pctestdev *t, uint16_t port, unsigned size, uint
 			t->flush_page(t->opaque, value & ~0xfffull);
 	} else if (port >= PCTESTDEV_PORT_IRQ &&
 		   port < PCTESTDEV_PORT_IRQ + PCTESTDEV_IRQ_LINES) {
-		if (size == 1 && t->set_irq)
-			t->set_irq(t->opaque, port - PCTESTDEV_PORT_IRQ, value != 0);
+		/*
+		 * The lines are byte registers; a wider access covers consecutive lines, one
+		 * byte each (QEMU splits it the same way), e.g. outl 1 to 0x200b sets line 11.
+		 */
+		for (unsigned i = 0; i < size && t->set_irq; i++) {
+			unsigned line = port - PCTESTDEV_PORT_IRQ + i;
+			if (line < PCTESTDEV_IRQ_LINES)
+				t->set_irq(t->opaque, line, ((value >> (8 * i)) & 0xff) != 0);
+		}
 	}
 	pctestdev_update_irq(t);
 }

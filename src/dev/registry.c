@@ -6,6 +6,10 @@
  */
 #include "dev/registry.h"
 
+#include "dev/pci.h"
+#include "dev/pcitestdev.h"
+#include "dev/pctestdev.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,23 +34,76 @@ static bool accept_no_options(const char *opts, const char *allowed, char *err,
 	return true;
 }
 
-/* QEMU's pc-testdev: accepted so kvm-unit-tests command lines run; no ports yet. */
+/* QEMU's pc-testdev: scratch ports, interrupt lines, the iomem page (dev/pctestdev.c). */
 static bool pc_testdev_create(struct bus *bus, const char *opts, char *err, size_t errlen)
 {
-	return accept_no_options(opts, NULL, err, errlen);
+	struct pctestdev *t;
+
+	if (!accept_no_options(opts, NULL, err, errlen))
+		return false;
+	if (!bus)
+		return true;
+	t = calloc(1, sizeof(*t));
+	if (!t || !registry_keep(t)) {
+		free(t);
+		snprintf(err, errlen, "too many devices");
+		return false;
+	}
+	pctestdev_init(t, bus->set_irq, NULL, bus->irq_opaque);
+	if (!pctestdev_register(t, bus)) {
+		snprintf(err, errlen, "its ports or memory are taken");
+		return false;
+	}
+	return true;
 }
 
-/* QEMU's pci-testdev: accepted without effect until there is a PCI bus. */
+/* QEMU's pci-testdev on the PCI bus (dev/pcitestdev.c); membar=SIZE adds a 64-bit BAR. */
 static bool pci_testdev_create(struct bus *bus, const char *opts, char *err, size_t errlen)
 {
-	return accept_no_options(opts, "membar", err, errlen);
+	struct device_opt kv[4];
+	uint64_t membar = 0;
+	int n = registry_parse_opts(opts, kv, 4, err, errlen);
+	struct pcitestdev *d;
+
+	if (n < 0)
+		return false;
+	for (int i = 0; i < n; i++) {
+		if (strcmp(kv[i].key, "membar")) {
+			snprintf(err, errlen, "no property '%s' (has membar)", kv[i].key);
+			return false;
+		}
+		if (!registry_parse_u64(kv[i].value, &membar)) {
+			snprintf(err, errlen, "membar=%s: not a size", kv[i].value);
+			return false;
+		}
+	}
+	if (!bus)
+		return true;
+	if (!bus->pci) {
+		snprintf(err, errlen, "the machine has no PCI bus");
+		return false;
+	}
+	d = calloc(1, sizeof(*d));
+	if (!d || !registry_keep(d)) {
+		free(d);
+		snprintf(err, errlen, "too many devices");
+		return false;
+	}
+	pcitestdev_init(d, membar);
+	/* Slot 3, as the first free slot after QEMU's defaults. */
+	if (!pcitestdev_register(d, bus->pci, PCI_DEVFN(3, 0))) {
+		snprintf(err, errlen, "PCI slot 3 is taken");
+		return false;
+	}
+	return true;
 }
 
 static const struct device_desc devices[] = {
 	{"isa-debug-exit", "exit with status (value << 1) | 1 on a write; iobase=0x501,iosize=2",
 	 debugexit_create},
-	{"pc-testdev", "QEMU's test device (accepted; no effect yet)", pc_testdev_create},
-	{"pci-testdev", "QEMU's PCI test device (accepted; no effect until PCI)",
+	{"pc-testdev", "QEMU's ISA test device: ports 0xe0-0xeb, IRQ lines 0x2000-0x2017, iomem",
+	 pc_testdev_create},
+	{"pci-testdev", "QEMU's PCI test device (1b36:0005) in slot 3; membar=SIZE",
 	 pci_testdev_create},
 };
 

@@ -79,6 +79,7 @@ struct dtable {
 #define RFLAGS_VIF (1u << 19)
 #define RFLAGS_VIP (1u << 20)
 #define RFLAGS_ID (1u << 21)
+#define RFLAGS_DEFINED 0x3f7fd5ull /* every bit that is not reserved */
 #define RFLAGS_ARITH (RFLAGS_CF | RFLAGS_PF | RFLAGS_AF | RFLAGS_ZF | RFLAGS_SF | RFLAGS_OF)
 
 /* Control registers (SDM Vol. 3A, 2.5 "Control Registers"). */

@@ -154,7 +154,8 @@ uint64_t flags_read(struct cpu *cpu)
 
 void flags_write(struct cpu *cpu, uint64_t rflags)
 {
-	cpu->rflags = rflags | RFLAGS_FIXED1;
+	/* Bits 3, 5, 15 and 22-63 are reserved: they read 0 whatever is written (SDM Vol. 1, 3.4.3). */
+	cpu->rflags = (rflags & RFLAGS_DEFINED) | RFLAGS_FIXED1;
 	cpu->lazy.op = FLAGS_OP_NONE;
 }
 

@@ -168,7 +168,9 @@ static uint64_t fp_arith(struct fp_env *e, enum fp_op op, uint64_t a, uint64_t b
 	bool unary = op == FOP_SQRT;
 	volatile double va, vb, vr;
 	volatile float fa, fb, fr;
+	uint32_t hf;
 	uint64_t r;
+	bool de;
 
 	a = daz(e, a, sz);
 	b = daz(e, b, sz);
@@ -191,8 +193,7 @@ static uint64_t fp_arith(struct fp_env *e, enum fp_op op, uint64_t a, uint64_t b
 			e->flags |= MXCSR_IE;
 		return ((!unary && is_nan(a, sz)) ? a : b) | quiet_bit(sz);
 	}
-	if ((!unary && is_denormal(a, sz)) || is_denormal(b, sz))
-		e->flags |= MXCSR_DE;
+	de = (!unary && is_denormal(a, sz)) || is_denormal(b, sz);
 	feclearexcept(FE_ALL_EXCEPT);
 	if (sz == 8) {
 		va = as_double(a, 8);
@@ -220,7 +221,11 @@ static uint64_t fp_arith(struct fp_env *e, enum fp_op op, uint64_t a, uint64_t b
 		memcpy(&u, &g, 4);
 		r = u;
 	}
-	return post(e, r, sz, host_flags());
+	hf = host_flags();
+	/* An invalid operation or a division by zero outranks the denormal operand. */
+	if (de && !(hf & (MXCSR_IE | MXCSR_ZE)))
+		hf |= MXCSR_DE;
+	return post(e, r, sz, hf);
 }
 
 /*

@@ -252,6 +252,10 @@ static enum exec_status do_fld(struct cpu *cpu, const struct insn *in)
 			v = x87_st(cpu, i);
 		}
 	}
+	if (!x87_empty(cpu, 7)) { /* overflow first: the conversion's flags do not count */
+		x87_push(cpu, v);
+		return EXEC_OK;
+	}
 	if (!x87_commit(cpu, &c))
 		return EXEC_OK;
 	x87_push(cpu, v);

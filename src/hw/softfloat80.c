@@ -144,12 +144,21 @@ struct sf80_rounded sf80_round(struct sf80_ctx *c, bool sign, int32_t exp, u128 
 	struct sf80_rounded r;
 	unsigned rc = rc_of(c), pos = 128 - prec;
 	int lz = sf80_clz128(v);
-	bool inexact, inc;
+	bool inexact, inc, tiny;
 
 	v <<= lz;
 	exp -= lz;
-	if (exp < f->emin && (c->fcw & SF80_UE)) {
-		/* Masked underflow: denormalize, then round (tininess before rounding). */
+	/*
+	 * Tininess is detected after rounding (to prec bits, exponent unbounded): a value
+	 * just below the smallest normal that rounds up to it is not tiny.
+	 */
+	if (exp == f->emin - 1 && round_increments(rc, sign, v, pos) &&
+	    (v | (((u128)1 << pos) - 1)) == ~(u128)0)
+		tiny = false;
+	else
+		tiny = exp < f->emin;
+	if (tiny && (c->fcw & SF80_UE)) {
+		/* Masked underflow: denormalize, then round. */
 		v = sf80_shr_sticky(v, f->emin - exp);
 		inexact = (v & (((u128)1 << pos) - 1)) != 0;
 		inc = round_increments(rc, sign, v, pos);
@@ -164,10 +173,23 @@ struct sf80_rounded sf80_round(struct sf80_ctx *c, bool sign, int32_t exp, u128 
 		r.sig = (uint64_t)(v >> 64);
 		return r;
 	}
-	if (exp < f->emin) {
+	if (tiny) {
 		c->flags |= SF80_UE;
-		if (f->register_dest)
-			exp += BIAS_ADJUST;
+		if (!f->register_dest) {
+			/* Unmasked with a memory destination: only #U, nothing stored. */
+			r.exp = exp;
+			r.sig = (uint64_t)(v >> 64);
+			return r;
+		}
+		exp += BIAS_ADJUST;
+		if (exp < f->emin) {
+			/* Still tiny after the bias adjustment (FSCALE): zero. */
+			c->flags |= SF80_PE;
+			c->rounded_up = false;
+			r.exp = f->emin - 1;
+			r.sig = 0;
+			return r;
+		}
 	}
 	inexact = (v & (((u128)1 << pos) - 1)) != 0;
 	inc = round_increments(rc, sign, v, pos);
@@ -195,8 +217,20 @@ struct sf80_rounded sf80_round(struct sf80_ctx *c, bool sign, int32_t exp, u128 
 			return r;
 		}
 		c->flags |= SF80_OE;
-		if (f->register_dest)
-			exp -= BIAS_ADJUST;
+		if (!f->register_dest) {
+			r.exp = exp;
+			r.sig = (uint64_t)(v >> 64);
+			return r;
+		}
+		exp -= BIAS_ADJUST;
+		if (exp >= f->emax) {
+			/* Still too large after the bias adjustment (FSCALE): infinity. */
+			c->flags |= SF80_PE;
+			c->rounded_up = true;
+			r.exp = f->emax;
+			r.sig = 0x8000000000000000ull;
+			return r;
+		}
 	}
 	if (inexact) {
 		c->flags |= SF80_PE;
@@ -276,10 +310,16 @@ static struct f80 invalid(struct sf80_ctx *c)
 	return f80_indefinite();
 }
 
-static void check_denormals(struct sf80_ctx *c, struct f80 a, struct f80 b)
+/*
+ * #D for a denormal operand. True when it is unmasked: the operation stops there (no
+ * result, no further exception; SDM Vol. 1, 8.5.2 "Denormal Operand Exception").
+ */
+static bool check_denormals(struct sf80_ctx *c, struct f80 a, struct f80 b)
 {
-	if (is_denormal(a) || is_denormal(b))
-		c->flags |= SF80_DE;
+	if (!is_denormal(a) && !is_denormal(b))
+		return false;
+	c->flags |= SF80_DE;
+	return !(c->fcw & SF80_DE);
 }
 
 static struct f80 add_signed(struct sf80_ctx *c, struct f80 a, struct f80 b, bool negate_b)
@@ -292,12 +332,13 @@ static struct f80 add_signed(struct sf80_ctx *c, struct f80 a, struct f80 b, boo
 
 	if (sf80_nan_operands(c, a, b, true, &nan))
 		return nan;
+	if (check_denormals(c, a, b))
+		return a;
 	if (is_inf(a) || is_inf(b)) {
 		if (is_inf(a) && is_inf(b) && sa != sb)
 			return invalid(c);
 		return is_inf(a) ? f80_make(sa, 0x7fff, a.signif) : f80_make(sb, 0x7fff, b.signif);
 	}
-	check_denormals(c, a, b);
 	if (is_zero(a) && is_zero(b)) {
 		bool s = sa == sb ? sa : rc_of(c) == RC_DOWN;
 		return f80_make(s, 0, 0);
@@ -355,10 +396,12 @@ struct f80 sf80_mul(struct sf80_ctx *c, struct f80 a, struct f80 b)
 	if (is_inf(a) || is_inf(b)) {
 		if (is_zero(a) || is_zero(b))
 			return invalid(c);
-		check_denormals(c, a, b);
+		if (check_denormals(c, a, b))
+			return a;
 		return f80_make(s, 0x7fff, 0x8000000000000000ull);
 	}
-	check_denormals(c, a, b);
+	if (check_denormals(c, a, b))
+		return a;
 	if (is_zero(a) || is_zero(b))
 		return f80_make(s, 0, 0);
 	sf80_unpack(a, &ea, &ma);
@@ -398,21 +441,23 @@ struct f80 sf80_div(struct sf80_ctx *c, struct f80 a, struct f80 b)
 	if (is_inf(a)) {
 		if (is_inf(b))
 			return invalid(c);
-		check_denormals(c, a, b);
+		if (check_denormals(c, a, b))
+			return a;
 		return f80_make(s, 0x7fff, 0x8000000000000000ull);
 	}
 	if (is_inf(b)) {
-		check_denormals(c, a, b);
+		if (check_denormals(c, a, b))
+			return a;
 		return f80_make(s, 0, 0);
 	}
 	if (is_zero(b)) {
 		if (is_zero(a))
 			return invalid(c);
-		check_denormals(c, a, b);
 		c->flags |= SF80_ZE;
 		return f80_make(s, 0x7fff, 0x8000000000000000ull);
 	}
-	check_denormals(c, a, b);
+	if (check_denormals(c, a, b))
+		return a;
 	if (is_zero(a))
 		return f80_make(s, 0, 0);
 	sf80_unpack(a, &ea, &ma);
@@ -456,7 +501,8 @@ struct f80 sf80_sqrt(struct sf80_ctx *c, struct f80 a)
 		return invalid(c);
 	if (is_inf(a))
 		return a;
-	check_denormals(c, a, a);
+	if (check_denormals(c, a, a))
+		return a;
 	sf80_unpack(a, &e, &m);
 	t = e - 16383 - 63;
 	s = (t & 1) ? 63 : 64;
@@ -515,7 +561,8 @@ struct f80 sf80_round_int(struct sf80_ctx *c, struct f80 a)
 		return nan;
 	if (is_inf(a) || is_zero(a))
 		return a;
-	check_denormals(c, a, a);
+	if (check_denormals(c, a, a))
+		return a;
 	if (f80_exp(a) >= 16383 + 63)
 		return a;
 	v = round_to_integer(c, a, rc_of(c), &big, &inexact, &inc);
@@ -591,6 +638,18 @@ static struct f80 from_ieee(struct sf80_ctx *c, uint64_t v, unsigned fbits, unsi
 	return f80_make(s, (uint16_t)(e - bias + 16383), (1ull << 63) | (f << (63 - fbits)));
 }
 
+struct f80 sf80_widen(uint64_t v, unsigned size, bool *denormal)
+{
+	struct sf80_ctx c = {0x037f, 0, false};
+	unsigned fbits = size == 4 ? 23 : 52, ebits = size == 4 ? 8 : 11;
+	struct f80 r = from_ieee(&c, v, fbits, ebits);
+
+	*denormal = (c.flags & SF80_DE) != 0;
+	if (c.flags & SF80_IE)
+		r.signif &= ~(1ull << 62); /* keep it signaling for the operation */
+	return r;
+}
+
 struct f80 sf80_from_f32(struct sf80_ctx *c, uint32_t v)
 {
 	return from_ieee(c, v, 23, 8);
@@ -657,7 +716,7 @@ enum sf80_cmp sf80_compare(struct sf80_ctx *c, struct f80 a, struct f80 b, bool 
 			c->flags |= SF80_IE;
 		return SF80_UNORDERED;
 	}
-	check_denormals(c, a, b);
+	check_denormals(c, a, b); /* an unmasked #D still lets the codes be set */
 	if (is_zero(a) && is_zero(b))
 		return SF80_EQ;
 	if (is_zero(a))
@@ -695,7 +754,8 @@ struct f80 sf80_rem(struct sf80_ctx *c, struct f80 a, struct f80 b, bool ieee, b
 		return nan;
 	if (is_inf(a) || is_zero(b))
 		return invalid(c);
-	check_denormals(c, a, b);
+	if (check_denormals(c, a, b))
+		return a;
 	if (is_inf(b) || is_zero(a))
 		return sf80_pack_exact(c, a);
 	sf80_unpack(a, &ea, &ma);
@@ -751,13 +811,15 @@ struct f80 sf80_scale(struct sf80_ctx *c, struct f80 a, struct f80 b)
 
 		if ((is_zero(a) && up) || (is_inf(a) && !up))
 			return invalid(c);
-		check_denormals(c, a, a);
+		if (check_denormals(c, a, a))
+			return a;
 		if (is_zero(a) || is_inf(a))
 			return a;
 		return up ? f80_make(f80_sign(a), 0x7fff, 0x8000000000000000ull)
 			  : f80_make(f80_sign(a), 0, 0);
 	}
-	check_denormals(c, a, b);
+	if (check_denormals(c, a, b))
+		return a;
 	if (is_zero(a) || is_inf(a))
 		return a;
 	/* trunc(b), clamped far beyond any finite result's reach. */
@@ -795,7 +857,8 @@ void sf80_extract(struct sf80_ctx *c, struct f80 a, struct f80 *exp, struct f80 
 		*sig = a;
 		return;
 	}
-	check_denormals(c, a, a);
+	if (check_denormals(c, a, a))
+		return;
 	sf80_unpack(a, &e, &m);
 	*exp = sf80_from_int(e - 16383);
 	*sig = f80_make(f80_sign(a), 16383, m);

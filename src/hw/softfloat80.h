@@ -113,6 +113,12 @@ int64_t sf80_to_int(struct sf80_ctx *c, struct f80 a, unsigned bits, bool trunca
 /* Single and double precision memory formats (raw bits). */
 struct f80 sf80_from_f32(struct sf80_ctx *c, uint32_t v);
 struct f80 sf80_from_f64(struct sf80_ctx *c, uint64_t v);
+/*
+ * A memory source operand of an arithmetic instruction (size 4 or 8) widened exactly,
+ * without exceptions: an SNaN stays signaling; *denormal says it was a denormal (the
+ * instruction decides whether #D applies).
+ */
+struct f80 sf80_widen(uint64_t v, unsigned size, bool *denormal);
 uint32_t sf80_to_f32(struct sf80_ctx *c, struct f80 a);
 uint64_t sf80_to_f64(struct sf80_ctx *c, struct f80 a);
 /* Check an 80-bit operand of FLD m80 / FST ST(i): only unsupported encodings fault. */

@@ -70,9 +70,12 @@ static enum arith_op arith_op_of(unsigned mnemonic, bool *pop, bool *integer)
 	}
 }
 
-/* A memory source operand: m32fp, m64fp, m16int, m32int (#IA on SNaN, #D on denormal). */
+/*
+ * A memory source operand: m32fp, m64fp, m16int, m32int. An SNaN stays signaling for
+ * the operation; a denormal sets *denormal (#D is raised unless ST(0) is a NaN).
+ */
 static enum exec_status mem_source(struct cpu *cpu, const struct insn *in, bool integer,
-				   struct sf80_ctx *c, struct f80 *v)
+				   bool *denormal, struct f80 *v)
 {
 	const struct operand *m = x87_mem_op(in);
 	uint64_t raw;
@@ -80,12 +83,24 @@ static enum exec_status mem_source(struct cpu *cpu, const struct insn *in, bool 
 
 	if (st != EXEC_OK)
 		return st;
+	*denormal = false;
 	if (integer)
 		*v = sf80_from_int(m->size == 2 ? (int16_t)raw : m->size == 4 ? (int32_t)raw
 									 : (int64_t)raw);
 	else
-		*v = m->size == 4 ? sf80_from_f32(c, (uint32_t)raw) : sf80_from_f64(c, raw);
+		*v = sf80_widen(raw, m->size, denormal);
 	return EXEC_OK;
+}
+
+/* #D for a denormal memory operand; true when unmasked (the instruction stops). */
+static bool mem_denormal_traps(struct cpu *cpu, struct sf80_ctx *c, bool denormal)
+{
+	struct f80 a = x87_st(cpu, 0);
+
+	if (!denormal || sf80_is_nan(a) || sf80_is_unsupported(a))
+		return false;
+	c->flags |= SF80_DE;
+	return !(c->fcw & SF80_DE);
 }
 
 /* FADD … FIDIVR: dest ← dest op src (8.3.5 "Basic Arithmetic Instructions"). */
@@ -97,8 +112,10 @@ static enum exec_status do_arith(struct cpu *cpu, const struct insn *in)
 	unsigned dst = 0, src = 0;
 	struct f80 a, b, r;
 
+	bool mem_denormal = false;
+
 	if (x87_mem_op(in)) {
-		enum exec_status st = mem_source(cpu, in, integer, &c, &b);
+		enum exec_status st = mem_source(cpu, in, integer, &mem_denormal, &b);
 
 		if (st != EXEC_OK)
 			return st;
@@ -121,6 +138,10 @@ static enum exec_status do_arith(struct cpu *cpu, const struct insn *in)
 	a = x87_st(cpu, dst);
 	if (!x87_mem_op(in))
 		b = x87_st(cpu, src);
+	if (mem_denormal_traps(cpu, &c, mem_denormal)) {
+		x87_commit(cpu, &c);
+		return EXEC_OK;
+	}
 	switch (op) {
 	case OP_ADD:
 		r = sf80_add(&c, a, b);
@@ -180,6 +201,7 @@ static enum exec_status do_compare(struct cpu *cpu, const struct insn *in)
 	bool quiet = false, eflags = false, integer = false;
 	unsigned pops = 0, i = 1;
 	struct f80 b = f80_make(false, 0, 0);
+	bool mem_denormal = false;
 	enum sf80_cmp r;
 
 	switch (in->mnemonic) {
@@ -222,7 +244,7 @@ static enum exec_status do_compare(struct cpu *cpu, const struct insn *in)
 	if (in->mnemonic == ZYDIS_MNEMONIC_FTST) {
 		i = 0;
 	} else if (x87_mem_op(in)) {
-		enum exec_status st = mem_source(cpu, in, integer, &c, &b);
+		enum exec_status st = mem_source(cpu, in, integer, &mem_denormal, &b);
 
 		if (st != EXEC_OK)
 			return st;
@@ -238,9 +260,13 @@ static enum exec_status do_compare(struct cpu *cpu, const struct insn *in)
 	} else {
 		if (!x87_mem_op(in) && in->mnemonic != ZYDIS_MNEMONIC_FTST)
 			b = x87_st(cpu, i);
+		mem_denormal_traps(cpu, &c, mem_denormal);
 		r = sf80_compare(&c, x87_st(cpu, 0), b, quiet);
-		if (!x87_commit(cpu, &c))
+		if (!x87_commit(cpu, &c)) {
+			/* Unmasked #IA or #D: the codes are still set; nothing pops. */
+			set_compare_result(cpu, r, eflags);
 			return EXEC_OK;
+		}
 	}
 	set_compare_result(cpu, r, eflags);
 	while (pops--)
@@ -368,7 +394,8 @@ static enum exec_status do_unary(struct cpu *cpu, const struct insn *in)
 		/* FPREM/FPREM1: C2 = incomplete, C0 C3 C1 = Q2 Q1 Q0 (Vol. 2A "FPREM"). */
 		uint16_t cc = partial ? X87_FSW_C2 : 0;
 
-		if (!(c.flags & SF80_IE)) {
+		/* An incomplete reduction leaves C0, C3, C1 clear (as the hardware does). */
+		if (!partial && !(c.flags & SF80_IE)) {
 			if (q & 4)
 				cc |= X87_FSW_C0;
 			if (q & 2)

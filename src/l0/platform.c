@@ -2,6 +2,9 @@
 /* PC interrupt routing and platform timers (see platform.h). */
 #include "l0/platform.h"
 
+#include <stdio.h>
+
+#include "boot/acpi.h"
 #include "l0/vm_internal.h"
 
 /* Platform time is the running vCPU's TSC: one tick per nanosecond (docs/decisions.md). */
@@ -14,6 +17,15 @@ static uint64_t platform_now_ns(void *opaque)
 static void isa_irq(void *opaque, int irq, bool level)
 {
 	platform_set_isa_irq(opaque, irq, level);
+}
+
+/* A line of the bus (pc-testdev's 0x2000 ports): ISA IRQs 0–15, then GSIs 16–23. */
+static void bus_line(void *opaque, unsigned line, bool level)
+{
+	if (line < 16)
+		platform_set_isa_irq(opaque, (int)line, level);
+	else
+		platform_set_gsi(opaque, (int)line, level);
 }
 
 /* The PIC's INTR output is wired to LINT0 of the BSP (virtual-wire mode, MP spec 3.6.2). */
@@ -74,7 +86,21 @@ bool platform_init(struct vm *vm, bool pit)
 	uint64_t above = vm->mem.nslots > 1 ? vm->mem.slot[1].size : 0;
 	rtc_set_memory_size(&p->rtc, below, above);
 	p->pit_enabled = pit;
-	return pic_register(&p->pic, &vm->bus) && ioapic_register(&p->ioapic, &vm->bus, IOAPIC_BASE) &&
+	struct pci_config pc = {
+		.ecam_base = PLATFORM_ECAM_BASE,
+		.ecam_bus_end = 0xff,
+		.mmio32_base = PLATFORM_MMIO32_BASE,
+		.mmio32_size = PLATFORM_MMIO32_SIZE,
+		.io_base = PLATFORM_PCI_IO_BASE,
+		.io_size = PLATFORM_PCI_IO_SIZE,
+		.intx_line = {10, 11, 10, 11},
+		.reset_status = VM_STATUS_SHUTDOWN,
+	};
+	pci_init(&p->pci, &vm->bus, &pc);
+	vm->bus.set_irq = bus_line;
+	vm->bus.irq_opaque = vm;
+	vm->bus.pci = &p->pci;
+	return pci_register(&p->pci) && pic_register(&p->pic, &vm->bus) && ioapic_register(&p->ioapic, &vm->bus, IOAPIC_BASE) &&
 	       (!pit || pit_register(&p->pit, &vm->bus)) && rtc_register(&p->rtc, &vm->bus) &&
 	       pmtimer_register(&p->pm, &vm->bus, PLATFORM_PM_BASE);
 }
@@ -120,6 +146,61 @@ void platform_update(struct vm *vm)
 		rtc_update(&p->rtc);
 	if (now >= pmtimer_next_event_ns(&p->pm))
 		pmtimer_update(&p->pm);
+}
+
+/*
+ * What PC firmware leaves behind and guests booted without a BIOS expect (kvm-unit-tests
+ * was written against SeaBIOS): the 8259s initialized with vectors 08h and 70h (ICW1–4),
+ * and the BSP's LINT0/LINT1 in virtual-wire mode (ExtINT, NMI; MP spec 3.6.2.2).
+ */
+static void firmware_state(struct vm *vm)
+{
+	static const uint8_t init[][2] = {
+		{0x20, 0x11}, {0x21, 0x08}, {0x21, 0x04}, {0x21, 0x01}, /* master: ICW1–ICW4 */
+		{0xa0, 0x11}, {0xa1, 0x70}, {0xa1, 0x02}, {0xa1, 0x01}, /* slave on IR2 */
+		{0x21, 0x00}, {0xa1, 0x00},                             /* OCW1: no masks */
+	};
+
+	for (unsigned i = 0; i < sizeof(init) / sizeof(init[0]); i++)
+		pic_write(&vm->platform.pic, init[i][0], init[i][1]);
+	/* SeaBIOS also software-enables the APIC (SVR 1FFh) so LINT0 is live. */
+	lapic_mmio_write(&vm->vcpus[0]->lapic, 0xf0, 4, 0x1ff);
+	lapic_setup_virtual_wire(&vm->vcpus[0]->lapic);
+}
+
+bool platform_finish(struct vm *vm, char *err, size_t errlen)
+{
+	struct platform *p = &vm->platform;
+	struct acpi_config ac = {
+		.ncpus = vm->nvcpus,
+		.lapic_base = 0xfee00000ull,
+		.ioapic_base = IOAPIC_BASE,
+		.ioapic_id = vm->nvcpus,
+		.gsi_base = 0,
+		.pic = true,
+		.pm_base = PLATFORM_PM_BASE,
+		.pm_timer_32bit = pmtimer_is_32bit(&p->pm),
+		.sci_irq = PMTIMER_SCI_IRQ,
+		.ecam_base = PLATFORM_ECAM_BASE,
+		.ecam_bus_end = 0xff,
+		.reset_port = 0xcf9,
+		.reset_value = 0x06,
+	};
+
+	firmware_state(vm);
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		ac.apic_ids[i] = vm->vcpus[i]->lapic.apic_id;
+	if (!pci_assign_bars(&p->pci, PLATFORM_MMIO32_BASE, PLATFORM_MMIO32_SIZE,
+			     PLATFORM_PCI_IO_BASE, PLATFORM_PCI_IO_SIZE)) {
+		snprintf(err, errlen, "the PCI devices' BARs do not fit their windows");
+		return false;
+	}
+	if (vm->mem.l1_size < 0x100000) {
+		snprintf(err, errlen, "-m: at least 1 MiB of RAM is needed");
+		return false;
+	}
+	return acpi_build(&ac, vm->mem.machine, 0x100000, PLATFORM_ACPI_TABLES, PLATFORM_RSDP, err,
+			  errlen) != 0;
 }
 
 int platform_pic_acknowledge(struct vm *vm)

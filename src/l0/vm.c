@@ -111,6 +111,11 @@ struct bus *vm_bus(struct vm *vm)
 	return &vm->bus;
 }
 
+bool vm_finish_platform(struct vm *vm, char *err, size_t errlen)
+{
+	return platform_finish(vm, err, errlen);
+}
+
 void vm_set_isa_irq(void *vm, int irq, bool level)
 {
 	platform_set_isa_irq(vm, irq, level);

@@ -42,6 +42,8 @@ struct bus *vm_bus(struct vm *vm);
 void vm_set_isa_irq(void *vm, int irq, bool level);
 /* The PIT, for port 0x61 (system control port B); NULL with -machine pit=off. */
 struct pit *vm_pit(struct vm *vm);
+/* After the devices of the command line exist: PCI BARs placed, ACPI tables written. */
+bool vm_finish_platform(struct vm *vm, char *err, size_t errlen);
 /* Set the first vCPU's L1 state (written into vmcs01's guest-state area). */
 void vm_set_boot_state(struct vm *vm, const struct boot_state *bs);
 /* Run until a device stops the machine, the guest shuts down, or an error. */
