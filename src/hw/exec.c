@@ -163,7 +163,12 @@ enum exec_status exec_one(struct cpu *cpu)
 		/* A blocking shadow covers exactly one instruction (SDM Vol. 3A, 6.8.3). */
 		if (shadow)
 			cpu->interruptibility &= ~shadow;
-		/* Software interrupts clear TF on delivery: the trap comes after the IRET. */
+		/*
+		 * SYSCALL and SYSRET trap on the TF they leave (FMASK may clear it, SYSRET may
+		 * set it); software interrupts clear TF on delivery: the trap follows the IRET.
+		 */
+		if (in->mnemonic == ZYDIS_MNEMONIC_SYSCALL || in->mnemonic == ZYDIS_MNEMONIC_SYSRET)
+			tf = (cpu->rflags & RFLAGS_TF) != 0;
 		if (tf && !is_software_interrupt(in)) {
 			/* Single-step trap after the instruction (SDM Vol. 3A, 18.3.1.4). */
 			cpu->dr[6] |= 1u << 14;

@@ -162,6 +162,44 @@ static uint64_t post(struct fp_env *e, uint64_t r, unsigned sz, uint32_t hf)
 
 enum fp_op { FOP_ADD, FOP_SUB, FOP_MUL, FOP_DIV, FOP_MIN, FOP_MAX, FOP_SQRT };
 
+#if !defined(__x86_64__) && !defined(__i386__)
+/*
+ * x86 detects tininess after rounding (SoftFloat's 8086-SSE specialisation agrees); Arm
+ * hosts detect it before. The two differ only for results that round to ±MinNormal:
+ * there, round the exact value v (computed wider) to the format's precision with an
+ * unbounded exponent and see whether it stays below MinNormal.
+ */
+static bool tiny_after_rounding(long double v, unsigned sz)
+{
+	int p = sz == 4 ? 24 : 53, emin = sz == 4 ? -126 : -1022;
+	long double w = rintl(ldexpl(v, p - emin));
+
+	return fabsl(w) < ldexpl(1.0L, p);
+}
+
+static uint32_t fix_tininess(uint32_t hf, uint64_t r, unsigned sz, long double v)
+{
+	uint64_t min_normal = sz == 4 ? 0x00800000ull : 0x0010000000000000ull;
+
+	if ((hf & MXCSR_UE) && (r & ~sign_bit(sz)) == min_normal && !tiny_after_rounding(v, sz))
+		hf &= ~MXCSR_UE;
+	return hf;
+}
+
+static long double wide_result(enum fp_op op, uint64_t a, uint64_t b, unsigned sz)
+{
+	long double x = as_double(a, sz), y = as_double(b, sz);
+
+	switch (op) {
+	case FOP_ADD: return x + y;
+	case FOP_SUB: return x - y;
+	case FOP_MUL: return x * y;
+	case FOP_DIV: return x / y;
+	default: return sqrtl(y);
+	}
+}
+#endif
+
 /* One element of an arithmetic operation: a OP b (SQRT: of b). */
 static uint64_t fp_arith(struct fp_env *e, enum fp_op op, uint64_t a, uint64_t b, unsigned sz)
 {
@@ -222,6 +260,9 @@ static uint64_t fp_arith(struct fp_env *e, enum fp_op op, uint64_t a, uint64_t b
 		r = u;
 	}
 	hf = host_flags();
+#if !defined(__x86_64__) && !defined(__i386__)
+	hf = fix_tininess(hf, r, sz, wide_result(op, a, b, sz));
+#endif
 	/* An invalid operation or a division by zero outranks the denormal operand. */
 	if (de && !(hf & (MXCSR_IE | MXCSR_ZE)))
 		hf |= MXCSR_DE;
@@ -468,7 +509,11 @@ static uint64_t cvt_fp(struct fp_env *e, uint64_t x, unsigned from, unsigned to)
 	float g = f;
 	uint32_t u;
 	memcpy(&u, &g, 4);
+#if !defined(__x86_64__) && !defined(__i386__)
+	return post(e, u, 4, fix_tininess(host_flags(), u, 4, as_double(x, 8)));
+#else
 	return post(e, u, 4, host_flags());
+#endif
 }
 
 /* Integer → float (CVTSI2SS, CVTDQ2PS, …): rounding per MXCSR, PE when inexact. */

@@ -256,7 +256,8 @@ static enum exec_status do_fld(struct cpu *cpu, const struct insn *in)
 		x87_push(cpu, v);
 		return EXEC_OK;
 	}
-	if (!x87_commit(cpu, &c))
+	/* An unmasked #D still loads the value (as the hardware does); #IA does not. */
+	if (!x87_commit(cpu, &c) && (c.flags & ~cpu->x87.fcw & SF80_IE))
 		return EXEC_OK;
 	x87_push(cpu, v);
 	return EXEC_OK;

@@ -18,6 +18,8 @@
 #define MSR_IA32_MTRR_PHYSBASE0 0x200
 #define MSR_IA32_MTRR_DEF_TYPE 0x2ff
 #define MSR_IA32_TSC_DEADLINE 0x6e0
+#define MSR_K7_PERF_FIRST 0xc0010000u
+#define MSR_K7_PERF_LAST 0xc0010007u
 #define MSR_X2APIC_FIRST 0x800
 #define MSR_X2APIC_LAST 0x8ff
 
@@ -103,6 +105,10 @@ bool platform_msr_read(struct vcpu *vcpu, uint32_t index, uint64_t *value)
 	}
 	if (index >= MSR_X2APIC_FIRST && index <= MSR_X2APIC_LAST)
 		return lapic_msr_read(&vcpu->lapic, index, value);
+	if (vcpu->cpuid.amd && index >= MSR_K7_PERF_FIRST && index <= MSR_K7_PERF_LAST) {
+		*value = p->k7_perf[index - MSR_K7_PERF_FIRST];
+		return true;
+	}
 	if (index >= MSR_IA32_MTRR_PHYSBASE0 && index < MSR_IA32_MTRR_PHYSBASE0 + 16) {
 		*value = p->mtrr_var[index - MSR_IA32_MTRR_PHYSBASE0];
 		return true;
@@ -158,6 +164,11 @@ bool platform_msr_write(struct vcpu *vcpu, uint32_t index, uint64_t value)
 	}
 	if (index >= MSR_X2APIC_FIRST && index <= MSR_X2APIC_LAST)
 		return lapic_msr_write(&vcpu->lapic, index, value);
+	/* AMD's legacy performance counters exist on every AMD processor (APM Vol. 2, 13.2). */
+	if (vcpu->cpuid.amd && index >= MSR_K7_PERF_FIRST && index <= MSR_K7_PERF_LAST) {
+		p->k7_perf[index - MSR_K7_PERF_FIRST] = value;
+		return true;
+	}
 	if (fixed >= 0) {
 		if (!valid_mem_types(value))
 			return false;

@@ -28,6 +28,7 @@ struct platform_msrs {
 	uint64_t mtrr_fixed[11];
 	uint64_t mtrr_var[16];
 	uint64_t mcg_status;
+	uint64_t k7_perf[8]; /* AMD legacy PERF_CTL0-3 / PERF_CTR0-3 (counters do not count) */
 };
 
 struct vcpu {

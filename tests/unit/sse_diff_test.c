@@ -25,7 +25,7 @@ enum exec_status sse_test_exec(struct cpu *cpu, const uint8_t *bytes, unsigned l
 
 struct native_state {
 	uint8_t x0[16], x1[16];
-	uint64_t rax;
+	uint64_t rax, rcx, rdx;
 	uint32_t mxcsr;
 	uint16_t flags; /* AH from LAHF (SF ZF AF PF CF) << 8 | OF */
 };
@@ -34,29 +34,32 @@ struct native_state {
  * One instruction, run natively with XMM0, XMM1, RAX and MXCSR from the state; its
  * bytes lie between <name>_begin and <name>_end.
  */
-#define NATIVE(name, text)                                                                \
-	extern const uint8_t name##_begin[], name##_end[];                               \
+#define NATIVE(name, text)                                                                 \
+	extern const uint8_t name##_begin[], name##_end[];                                \
 	__attribute__((noinline, noclone)) static void name##_native(struct native_state *s) \
-	{                                                                                 \
-		uint32_t saved;                                                           \
-		asm volatile("stmxcsr %[sv]\n\t"                                          \
-			     "ldmxcsr %[m]\n\t"                                           \
-			     "movdqu %[a], %%xmm0\n\t"                                    \
-			     "movdqu %[b], %%xmm1\n\t"                                    \
-			     "mov %[r], %%rax\n\t"                                        \
-			     ".globl " #name "_begin\n" #name "_begin:\n\t" text "\n"     \
-			     ".globl " #name "_end\n" #name "_end:\n\t"                   \
-			     "stmxcsr %[m]\n\t"                                           \
-			     "ldmxcsr %[sv]\n\t"                                          \
-			     "movdqu %%xmm0, %[a]\n\t"                                    \
-			     "mov %%rax, %[r]\n\t"                                        \
-			     "lahf\n\t"                                                   \
-			     "seto %%al\n\t"                                              \
-			     "mov %%ax, %[f]\n\t"                                         \
-			     : [a] "+m"(s->x0), [m] "+m"(s->mxcsr), [r] "+m"(s->rax),     \
-			       [f] "=m"(s->flags), [sv] "=m"(saved)                      \
-			     : [b] "m"(s->x1)                                             \
-			     : "rax", "xmm0", "xmm1", "cc", "memory");                   \
+	{                                                                                  \
+		uint32_t saved;                                                            \
+		asm volatile("stmxcsr %[sv]\n\t"                                           \
+			     "ldmxcsr %[m]\n\t"                                            \
+			     "movdqu %[a], %%xmm0\n\t"                                     \
+			     "movdqu %[b], %%xmm1\n\t"                                     \
+			     "mov %[r], %%rax\n\t"                                         \
+			     "mov %[c], %%rcx\n\t"                                         \
+			     "mov %[d], %%rdx\n\t"                                         \
+			     ".globl " #name "_begin\n" #name "_begin:\n\t" text "\n"      \
+			     ".globl " #name "_end\n" #name "_end:\n\t"                    \
+			     "stmxcsr %[m]\n\t"                                            \
+			     "ldmxcsr %[sv]\n\t"                                           \
+			     "movdqu %%xmm0, %[a]\n\t"                                     \
+			     "mov %%rax, %[r]\n\t"                                         \
+			     "mov %%rcx, %[c]\n\t"                                         \
+			     "lahf\n\t"                                                    \
+			     "seto %%al\n\t"                                               \
+			     "mov %%ax, %[f]\n\t"                                          \
+			     : [a] "+m"(s->x0), [m] "+m"(s->mxcsr), [r] "+m"(s->rax),      \
+			       [c] "+m"(s->rcx), [f] "=m"(s->flags), [sv] "=m"(saved)      \
+			     : [b] "m"(s->x1), [d] "m"(s->rdx)                             \
+			     : "rax", "rcx", "rdx", "xmm0", "xmm1", "cc", "memory");      \
 	}
 
 NATIVE(d_addss, "addss %%xmm1, %%xmm0")
@@ -134,13 +137,102 @@ NATIVE(d_roundsd12, "roundsd $12, %%xmm1, %%xmm0")
 NATIVE(d_dpps, "dpps $0xf3, %%xmm1, %%xmm0")
 NATIVE(d_dppd, "dppd $0x31, %%xmm1, %%xmm0")
 
-enum feature { F_SSE2, F_SSE3, F_SSE41 };
+NATIVE(d_pmulhuw, "pmulhuw %%xmm1, %%xmm0")
+NATIVE(d_pmulhw, "pmulhw %%xmm1, %%xmm0")
+NATIVE(d_pmuludq, "pmuludq %%xmm1, %%xmm0")
+NATIVE(d_pmaddwd, "pmaddwd %%xmm1, %%xmm0")
+NATIVE(d_psadbw, "psadbw %%xmm1, %%xmm0")
+NATIVE(d_packssdw, "packssdw %%xmm1, %%xmm0")
+NATIVE(d_packuswb, "packuswb %%xmm1, %%xmm0")
+NATIVE(d_pavgb, "pavgb %%xmm1, %%xmm0")
+NATIVE(d_paddsw, "paddsw %%xmm1, %%xmm0")
+NATIVE(d_psubusw, "psubusw %%xmm1, %%xmm0")
+NATIVE(d_pcmpgtd, "pcmpgtd %%xmm1, %%xmm0")
+NATIVE(d_punpckhbw, "punpckhbw %%xmm1, %%xmm0")
+NATIVE(d_punpcklqdq, "punpcklqdq %%xmm1, %%xmm0")
+NATIVE(d_pshufhw, "pshufhw $0x4e, %%xmm1, %%xmm0")
+NATIVE(d_shufps, "shufps $0x9c, %%xmm1, %%xmm0")
+NATIVE(d_psraw, "psraw %%xmm1, %%xmm0")
+NATIVE(d_psrad_i, "psrad $9, %%xmm0")
+NATIVE(d_psllq, "psllq %%xmm1, %%xmm0")
+NATIVE(d_psrldq, "psrldq $5, %%xmm0")
+NATIVE(d_pmovmskb, "pmovmskb %%xmm1, %%eax")
+NATIVE(d_pextrw, "pextrw $5, %%xmm1, %%eax")
+NATIVE(d_pinsrw, "pinsrw $6, %%eax, %%xmm0")
+NATIVE(d_movmskpd, "movmskpd %%xmm1, %%eax")
+NATIVE(d_pshufb, "pshufb %%xmm1, %%xmm0")
+NATIVE(d_phaddsw, "phaddsw %%xmm1, %%xmm0")
+NATIVE(d_phsubd, "phsubd %%xmm1, %%xmm0")
+NATIVE(d_pmaddubsw, "pmaddubsw %%xmm1, %%xmm0")
+NATIVE(d_pmulhrsw, "pmulhrsw %%xmm1, %%xmm0")
+NATIVE(d_psignb, "psignb %%xmm1, %%xmm0")
+NATIVE(d_pabsw, "pabsw %%xmm1, %%xmm0")
+NATIVE(d_palignr, "palignr $7, %%xmm1, %%xmm0")
+NATIVE(d_packusdw, "packusdw %%xmm1, %%xmm0")
+NATIVE(d_pminud, "pminud %%xmm1, %%xmm0")
+NATIVE(d_pmaxsb, "pmaxsb %%xmm1, %%xmm0")
+NATIVE(d_pmuldq, "pmuldq %%xmm1, %%xmm0")
+NATIVE(d_pmulld, "pmulld %%xmm1, %%xmm0")
+NATIVE(d_mpsadbw, "mpsadbw $5, %%xmm1, %%xmm0")
+NATIVE(d_phminposuw, "phminposuw %%xmm1, %%xmm0")
+NATIVE(d_pblendw, "pblendw $0xa5, %%xmm1, %%xmm0")
+NATIVE(d_blendvps, "blendvps %%xmm1, %%xmm0")
+NATIVE(d_ptest, "ptest %%xmm1, %%xmm0")
+NATIVE(d_pextrb, "pextrb $9, %%xmm1, %%eax")
+NATIVE(d_pinsrd, "pinsrd $2, %%eax, %%xmm0")
+NATIVE(d_insertps, "insertps $0x9c, %%xmm1, %%xmm0")
+NATIVE(d_extractps, "extractps $2, %%xmm1, %%eax")
+NATIVE(d_pmovzxwq, "pmovzxwq %%xmm1, %%xmm0")
+NATIVE(d_pmovsxbd, "pmovsxbd %%xmm1, %%xmm0")
+NATIVE(d_pcmpeqq, "pcmpeqq %%xmm1, %%xmm0")
+NATIVE(d_pcmpgtq, "pcmpgtq %%xmm1, %%xmm0")
+NATIVE(d_crc32b, "crc32b %%cl, %%eax")
+NATIVE(d_crc32q, "crc32q %%rcx, %%rax")
+NATIVE(d_crc32w, "crc32w %%cx, %%eax")
+NATIVE(d_pcmpestri00, "pcmpestri $0x00, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri00, "pcmpistri $0x00, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri04, "pcmpestri $0x04, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri04, "pcmpistri $0x04, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri08, "pcmpestri $0x08, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri08, "pcmpistri $0x08, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri0c, "pcmpestri $0x0c, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri0c, "pcmpistri $0x0c, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri14, "pcmpestri $0x14, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri14, "pcmpistri $0x14, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri34, "pcmpestri $0x34, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri34, "pcmpistri $0x34, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri40, "pcmpestri $0x40, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri40, "pcmpistri $0x40, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri01, "pcmpestri $0x01, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri01, "pcmpistri $0x01, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri05, "pcmpestri $0x05, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri05, "pcmpistri $0x05, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri0d, "pcmpestri $0x0d, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri0d, "pcmpistri $0x0d, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri4a, "pcmpestri $0x4a, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri4a, "pcmpistri $0x4a, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri3e, "pcmpestri $0x3e, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri3e, "pcmpistri $0x3e, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestri07, "pcmpestri $0x07, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistri07, "pcmpistri $0x07, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestrm40, "pcmpestrm $0x40, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistrm40, "pcmpistrm $0x40, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestrm00, "pcmpestrm $0x00, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistrm00, "pcmpistrm $0x00, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestrm44, "pcmpestrm $0x44, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistrm44, "pcmpistrm $0x44, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestrm09, "pcmpestrm $0x09, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistrm09, "pcmpistrm $0x09, %%xmm1, %%xmm0")
+NATIVE(d_pcmpestrm58, "pcmpestrm $0x58, %%xmm1, %%xmm0")
+NATIVE(d_pcmpistrm58, "pcmpistrm $0x58, %%xmm1, %%xmm0")
+
+enum feature { F_SSE2, F_SSE3, F_SSSE3, F_SSE41, F_SSE42 };
 
 struct diff_op {
 	const char *name;
 	void (*native)(struct native_state *);
 	const uint8_t *begin, *end;
-	unsigned sz;        /* element size of the operands: 4 or 8 */
+	unsigned sz;        /* operands: 4/8 floating point, 1 integers, 2 strings */
 	bool flags;         /* compare ZF PF CF OF SF AF */
 	enum feature feature;
 };
@@ -179,6 +271,94 @@ static const struct diff_op ops[] = {
 	OP(roundsd2, 8, false, F_SSE41), OP(roundpd3, 8, false, F_SSE41),
 	OP(roundps4, 4, false, F_SSE41), OP(roundsd12, 8, false, F_SSE41),
 	OP(dpps, 4, false, F_SSE41), OP(dppd, 8, false, F_SSE41),
+	OP(pmulhuw, 1, false, F_SSE2),
+	OP(pmulhw, 1, false, F_SSE2),
+	OP(pmuludq, 1, false, F_SSE2),
+	OP(pmaddwd, 1, false, F_SSE2),
+	OP(psadbw, 1, false, F_SSE2),
+	OP(packssdw, 1, false, F_SSE2),
+	OP(packuswb, 1, false, F_SSE2),
+	OP(pavgb, 1, false, F_SSE2),
+	OP(paddsw, 1, false, F_SSE2),
+	OP(psubusw, 1, false, F_SSE2),
+	OP(pcmpgtd, 1, false, F_SSE2),
+	OP(punpckhbw, 1, false, F_SSE2),
+	OP(punpcklqdq, 1, false, F_SSE2),
+	OP(pshufhw, 1, false, F_SSE2),
+	OP(shufps, 1, false, F_SSE2),
+	OP(psraw, 1, false, F_SSE2),
+	OP(psrad_i, 1, false, F_SSE2),
+	OP(psllq, 1, false, F_SSE2),
+	OP(psrldq, 1, false, F_SSE2),
+	OP(pmovmskb, 1, false, F_SSE2),
+	OP(pextrw, 1, false, F_SSE2),
+	OP(pinsrw, 1, false, F_SSE2),
+	OP(movmskpd, 1, false, F_SSE2),
+	OP(pshufb, 1, false, F_SSSE3),
+	OP(phaddsw, 1, false, F_SSSE3),
+	OP(phsubd, 1, false, F_SSSE3),
+	OP(pmaddubsw, 1, false, F_SSSE3),
+	OP(pmulhrsw, 1, false, F_SSSE3),
+	OP(psignb, 1, false, F_SSSE3),
+	OP(pabsw, 1, false, F_SSSE3),
+	OP(palignr, 1, false, F_SSSE3),
+	OP(packusdw, 1, false, F_SSE41),
+	OP(pminud, 1, false, F_SSE41),
+	OP(pmaxsb, 1, false, F_SSE41),
+	OP(pmuldq, 1, false, F_SSE41),
+	OP(pmulld, 1, false, F_SSE41),
+	OP(mpsadbw, 1, false, F_SSE41),
+	OP(phminposuw, 1, false, F_SSE41),
+	OP(pblendw, 1, false, F_SSE41),
+	OP(blendvps, 1, false, F_SSE41),
+	OP(ptest, 1, true, F_SSE41),
+	OP(pextrb, 1, false, F_SSE41),
+	OP(pinsrd, 1, false, F_SSE41),
+	OP(insertps, 1, false, F_SSE41),
+	OP(extractps, 1, false, F_SSE41),
+	OP(pmovzxwq, 1, false, F_SSE41),
+	OP(pmovsxbd, 1, false, F_SSE41),
+	OP(pcmpeqq, 1, false, F_SSE41),
+	OP(pcmpgtq, 1, false, F_SSE42),
+	OP(crc32b, 1, false, F_SSE42),
+	OP(crc32q, 1, false, F_SSE42),
+	OP(crc32w, 1, false, F_SSE42),
+	OP(pcmpestri00, 2, true, F_SSE42),
+	OP(pcmpistri00, 2, true, F_SSE42),
+	OP(pcmpestri04, 2, true, F_SSE42),
+	OP(pcmpistri04, 2, true, F_SSE42),
+	OP(pcmpestri08, 2, true, F_SSE42),
+	OP(pcmpistri08, 2, true, F_SSE42),
+	OP(pcmpestri0c, 2, true, F_SSE42),
+	OP(pcmpistri0c, 2, true, F_SSE42),
+	OP(pcmpestri14, 2, true, F_SSE42),
+	OP(pcmpistri14, 2, true, F_SSE42),
+	OP(pcmpestri34, 2, true, F_SSE42),
+	OP(pcmpistri34, 2, true, F_SSE42),
+	OP(pcmpestri40, 2, true, F_SSE42),
+	OP(pcmpistri40, 2, true, F_SSE42),
+	OP(pcmpestri01, 2, true, F_SSE42),
+	OP(pcmpistri01, 2, true, F_SSE42),
+	OP(pcmpestri05, 2, true, F_SSE42),
+	OP(pcmpistri05, 2, true, F_SSE42),
+	OP(pcmpestri0d, 2, true, F_SSE42),
+	OP(pcmpistri0d, 2, true, F_SSE42),
+	OP(pcmpestri4a, 2, true, F_SSE42),
+	OP(pcmpistri4a, 2, true, F_SSE42),
+	OP(pcmpestri3e, 2, true, F_SSE42),
+	OP(pcmpistri3e, 2, true, F_SSE42),
+	OP(pcmpestri07, 2, true, F_SSE42),
+	OP(pcmpistri07, 2, true, F_SSE42),
+	OP(pcmpestrm40, 2, true, F_SSE42),
+	OP(pcmpistrm40, 2, true, F_SSE42),
+	OP(pcmpestrm00, 2, true, F_SSE42),
+	OP(pcmpistrm00, 2, true, F_SSE42),
+	OP(pcmpestrm44, 2, true, F_SSE42),
+	OP(pcmpistrm44, 2, true, F_SSE42),
+	OP(pcmpestrm09, 2, true, F_SSE42),
+	OP(pcmpistrm09, 2, true, F_SSE42),
+	OP(pcmpestrm58, 2, true, F_SSE42),
+	OP(pcmpistrm58, 2, true, F_SSE42),
 };
 
 static const uint32_t edge32[] = {
@@ -230,6 +410,18 @@ static uint64_t pick(unsigned sz)
 
 static void fill(uint8_t *v, unsigned sz)
 {
+	static const uint8_t special[] = {0x00, 0x01, 0x7f, 0x80, 0xff, 0xfe};
+	static const uint8_t alphabet[] = {'a', 'b', 'c', 'a', 'b', 'c', 0, 0xff};
+
+	for (unsigned i = 0; i < 16; i++) {
+		uint64_t r = rng();
+		if (sz == 1)
+			v[i] = (r & 3) ? (uint8_t)(r >> 8) : special[(r >> 8) % sizeof(special)];
+		else if (sz == 2)
+			v[i] = (r & 15) ? alphabet[(r >> 8) & 5] : alphabet[6 + ((r >> 8) & 1)];
+	}
+	if (sz < 4)
+		return;
 	for (unsigned i = 0; i < 16 / sz; i++) {
 		uint64_t x = pick(sz);
 		memcpy(v + i * sz, &x, sz);
@@ -242,8 +434,12 @@ static bool host_has(enum feature f)
 	switch (f) {
 	case F_SSE3:
 		return __builtin_cpu_supports("sse3");
+	case F_SSSE3:
+		return __builtin_cpu_supports("ssse3");
 	case F_SSE41:
 		return __builtin_cpu_supports("sse4.1");
+	case F_SSE42:
+		return __builtin_cpu_supports("sse4.2");
 	default:
 		return true;
 	}
@@ -260,6 +456,14 @@ static unsigned diff_one(const struct diff_op *op, unsigned vectors)
 		fill(n.x0, op->sz);
 		fill(n.x1, op->sz);
 		n.rax = (rng() & 1) ? rng() : (uint64_t)(int64_t)(int32_t)(rng() >> 40);
+		n.rcx = rng();
+		n.rdx = rng();
+		if (op->sz == 2) { /* explicit lengths around the element count, both signs */
+			n.rax = (uint64_t)((int64_t)(rng() % 41) - 20);
+			n.rdx = (uint64_t)((int64_t)(rng() % 41) - 20);
+			if (rng() & 1)
+				n.rax |= 0x1234567800000000ull;
+		}
 		for (unsigned rc = 0; rc < 4; rc++) {
 			for (unsigned m = 0; m < 4; m++) {
 				struct native_state h = n;
@@ -271,6 +475,8 @@ static unsigned diff_one(const struct diff_op *op, unsigned vectors)
 				memcpy(cpu->simd.ymm[0], n.x0, 16);
 				memcpy(cpu->simd.ymm[1], n.x1, 16);
 				cpu->gpr[R_RAX] = n.rax;
+				cpu->gpr[R_RCX] = n.rcx;
+				cpu->gpr[R_RDX] = n.rdx;
 				cpu->simd.mxcsr = mxcsr;
 				flags_set_arith(cpu, RFLAGS_ARITH);
 				enum exec_status st =
@@ -281,7 +487,8 @@ static unsigned diff_one(const struct diff_op *op, unsigned vectors)
 				if (h.flags & 1)
 					want_fl |= RFLAGS_OF;
 				bool ok = st == EXEC_OK && !memcmp(cpu->simd.ymm[0], h.x0, 16) &&
-					  cpu->gpr[R_RAX] == h.rax && cpu->simd.mxcsr == h.mxcsr &&
+					  cpu->gpr[R_RAX] == h.rax && cpu->gpr[R_RCX] == h.rcx &&
+					  cpu->simd.mxcsr == h.mxcsr &&
 					  (!op->flags || (fl & RFLAGS_ARITH) == want_fl);
 				if (!ok && bad++ < 4) {
 					uint64_t a[2], b[2], g[2], w[2];
@@ -290,15 +497,18 @@ static unsigned diff_one(const struct diff_op *op, unsigned vectors)
 					memcpy(g, cpu->simd.ymm[0], 16);
 					memcpy(w, h.x0, 16);
 					printf("  %s mxcsr %#x: x0 %016llx%016llx x1 %016llx%016llx "
-					       "rax %llx\n    want %016llx%016llx rax %llx mxcsr %#x "
-					       "fl %#x\n    got  %016llx%016llx rax %llx mxcsr %#x fl %#x st %d\n",
+					       "rax %llx rdx %llx\n    want %016llx%016llx rax %llx rcx %llx "
+					       "mxcsr %#x fl %#x\n    got  %016llx%016llx rax %llx rcx %llx "
+					       "mxcsr %#x fl %#x st %d\n",
 					       op->name, mxcsr, (unsigned long long)a[1],
 					       (unsigned long long)a[0], (unsigned long long)b[1],
 					       (unsigned long long)b[0], (unsigned long long)n.rax,
-					       (unsigned long long)w[1], (unsigned long long)w[0],
-					       (unsigned long long)h.rax, h.mxcsr, want_fl,
+					       (unsigned long long)n.rdx, (unsigned long long)w[1],
+					       (unsigned long long)w[0], (unsigned long long)h.rax,
+					       (unsigned long long)h.rcx, h.mxcsr, want_fl,
 					       (unsigned long long)g[1], (unsigned long long)g[0],
-					       (unsigned long long)cpu->gpr[R_RAX], cpu->simd.mxcsr,
+					       (unsigned long long)cpu->gpr[R_RAX],
+					       (unsigned long long)cpu->gpr[R_RCX], cpu->simd.mxcsr,
 					       fl & RFLAGS_ARITH, st);
 				}
 			}

@@ -535,3 +535,29 @@ TEST(sse, mmx)
 	ASSERT_EQ(0xffff, cpu->x87.ftw);
 	insn_test_free(cpu);
 }
+
+TEST(sse, protected_mode_32bit)
+{
+	struct cpu *cpu = insn_test_cpu(MODE_PROT32);
+
+	cpu->cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+	cpu->simd.mxcsr = MXCSR_RESET;
+	cpu->x87.fcw = 0x37f;
+	cpu->x87.ftw = 0xffff;
+	cpu->x87.fip = 0x1234567812345678ull;
+	insn_test_poke(cpu, DATA, 8, 0x0102030405060708ull);
+	insn_test_poke(cpu, DATA + 8, 8, 0x1112131415161718ull);
+	cpu->gpr[R_RAX] = DATA;
+	ASSERT_EQ(EXEC_OK, RUN(cpu, 0x0f, 0x28, 0x38)); /* movaps xmm7, [eax] */
+	ASSERT_EQ(0x1112131415161718ull, X(cpu, 7, 1));
+	ASSERT_EQ(EXEC_OK, RUN(cpu, 0x66, 0x0f, 0xd4, 0xf8)); /* paddq xmm7, xmm0 */
+	sse_test_set_xmm(cpu, 8, 0xdead, 0xbeef); /* not visible outside 64-bit mode */
+	cpu->gpr[R_RAX] = DATA + 0x200;
+	insn_test_poke(cpu, DATA + 0x200 + 288, 8, 0x5a5a5a5a5a5a5a5aull);
+	ASSERT_EQ(EXEC_OK, RUN(cpu, 0x0f, 0xae, 0x00)); /* fxsave [eax] */
+	ASSERT_EQ(0x12345678, insn_test_peek(cpu, DATA + 0x200 + 8, 4));
+	ASSERT_EQ(0, insn_test_peek(cpu, DATA + 0x200 + 12, 4)); /* FCS, reserved */
+	ASSERT_EQ(0x1112131415161718ull, insn_test_peek(cpu, DATA + 0x200 + 160 + 7 * 16 + 8, 8));
+	ASSERT_EQ(0x5a5a5a5a5a5a5a5aull, insn_test_peek(cpu, DATA + 0x200 + 288, 8)); /* XMM8 slot */
+	insn_test_free(cpu);
+}
