@@ -33,6 +33,7 @@ GUEST_TESTS64 := guests/demo/demo.c \
 	guests/cpu/string.c guests/cpu/atomic.c guests/cpu/stack.c \
 	guests/cpu/exceptions.c guests/cpu/modes.c guests/cpu/syscall.c guests/cpu/msr.c \
 	guests/paging/paging64.c guests/bench/cpubench.c guests/apic/lapic.c
+GUEST_TESTS64 += guests/cpu/x87.c
 GUEST_TESTS64 += guests/cpu/sse.c
 GUEST_TESTS32 := guests/cpu/legacy32.c
 

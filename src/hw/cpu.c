@@ -71,6 +71,8 @@ void cpu_update_mode(struct cpu *cpu)
 {
 	const struct segment *cs = &cpu->seg[SEG_CS];
 
+	/* CS, CPL and the mode select how code is fetched and decoded. */
+	cpu->fetch_page.linear_page = ~0ull;
 	if (!(cpu->cr0 & CR0_PE)) {
 		cpu->mode = MODE_REAL;
 		cpu->cpl = 0;

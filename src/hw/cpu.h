@@ -314,6 +314,17 @@ struct cpu {
 	uint32_t delivering_info;
 	uint32_t delivering_error;
 
+	/*
+	 * The code page instructions are being fetched from: while RIP stays in it, fetch
+	 * skips the TLB. Dropped by every TLB flush and every mode or CPL change.
+	 */
+	struct {
+		uint64_t linear_page; /* linear address >> 12, or ~0 when invalid */
+		uint64_t hpa_page;    /* machine address of the page */
+		uint32_t *gen;        /* its code generation word */
+		uint8_t key;          /* decode key (mode, CS.D) it was filled for */
+	} fetch_page;
+
 	/* Caches. */
 	struct tlb tlb;
 	struct decode_cache *dcache;

@@ -63,24 +63,40 @@ static enum exec_status fetch_decode(struct cpu *cpu, const struct insn **out,
 			return cpu_gp0(cpu);
 		linear = (uint32_t)(cs->base + rip);
 	}
-	host = fetch_translate(cpu, linear, &hpa, &st);
-	if (!host) {
-		/* Faulting fetch, or code in MMIO space: decode without caching. */
-		if (st != EXEC_OK)
-			return st;
-		if ((st = decode_slow(cpu, rip, scratch)) != EXEC_OK)
-			return st;
-		*out = scratch;
-		return EXEC_OK;
+	uint32_t *genp;
+	uint8_t key;
+	if ((linear >> 12) == cpu->fetch_page.linear_page) {
+		/* Still in the code page of the last instruction: no TLB lookup. */
+		hpa = cpu->fetch_page.hpa_page | (linear & 0xfff);
+		host = cpu->slat->ram + hpa;
+		genp = cpu->fetch_page.gen;
+		key = cpu->fetch_page.key;
+		if (*genp & 1)
+			goto lookup;
+	} else {
+		host = fetch_translate(cpu, linear, &hpa, &st);
+		if (!host) {
+			/* Faulting fetch, or code in MMIO space: decode without caching. */
+			if (st != EXEC_OK)
+				return st;
+			if ((st = decode_slow(cpu, rip, scratch)) != EXEC_OK)
+				return st;
+			*out = scratch;
+			return EXEC_OK;
+		}
+		genp = &cpu->slat->code_gen[hpa >> 12];
+		key = decode_key(cpu);
+		cpu->fetch_page.linear_page = linear >> 12;
+		cpu->fetch_page.hpa_page = hpa & ~0xfffull;
+		cpu->fetch_page.gen = genp;
+		cpu->fetch_page.key = key;
 	}
-
-	uint32_t *genp = &cpu->slat->code_gen[hpa >> 12];
 	if (!(*genp & 1)) {
 		/* First decode from this page since it was written: writes must now see it. */
 		*genp += 1;
 		tlb_drop_writes_to(cpu, hpa & ~0xfffull);
 	}
-	uint8_t key = decode_key(cpu);
+lookup:;
 	const struct insn *in = decode_cache_lookup(cpu->dcache, hpa, key, *genp);
 	if (in) {
 		*out = in;
@@ -144,7 +160,7 @@ enum exec_status exec_one(struct cpu *cpu)
 	if (st == EXEC_OK && cpu->mode != MODE_LONG64 &&
 	    cpu->rip + in->len - 1 > cpu->seg[SEG_CS].limit)
 		st = cpu_gp0(cpu);
-	if (st == EXEC_OK)
+	if (st == EXEC_OK && (in->attrs | in->lock))
 		st = precheck(cpu, in);
 	if (st == EXEC_OK) {
 		cpu->next_rip = cpu->rip + in->len;

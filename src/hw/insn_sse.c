@@ -47,6 +47,12 @@ enum exec_status simd_check_mmx(struct cpu *cpu)
 		return cpu_ud(cpu);
 	if (cpu->cr0 & CR0_TS)
 		return cpu_fault(cpu, VEC_NM);
+	/*
+	 * A pending unmasked x87 exception (FSW.ES) is reported as #MF (SDM Vol. 1, 9.5
+	 * "Compatibility with x87 FPU Architecture"; Vol. 2, each MMX instruction).
+	 */
+	if ((cpu->x87.fsw & FSW_ES) && (cpu->cr0 & CR0_NE))
+		return cpu_fault(cpu, VEC_MF);
 	return EXEC_OK;
 }
 
@@ -57,7 +63,7 @@ void simd_mmx_enter(struct cpu *cpu)
 	cpu->x87.ftw = 0;
 }
 
-/* SDM Vol. 1, 9.5.2: writing MMi sets the exponent field of Ri to all ones. */
+/* Writing MMi sets the exponent of Ri to all ones (SDM Vol. 1, 9.5, as above). */
 void simd_mmx_write(struct cpu *cpu, unsigned n, uint64_t v)
 {
 	cpu->x87.signif[n & 7] = v;

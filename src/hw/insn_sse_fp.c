@@ -154,8 +154,11 @@ static uint64_t post(struct fp_env *e, uint64_t r, unsigned sz, uint32_t hf)
 		r &= sign_bit(sz);
 		hf |= MXCSR_UE | MXCSR_PE;
 	} else if (tiny && !um) {
-		hf |= MXCSR_UE;
+		/* An unmasked underflow reports UE alone: no result, so no inexact. */
+		hf = (hf | MXCSR_UE) & ~MXCSR_PE;
 	}
+	if ((hf & MXCSR_OE) && !(e->mxcsr & (MXCSR_OE << MXCSR_MASK_SHIFT)))
+		hf &= ~MXCSR_PE; /* likewise an unmasked overflow */
 	e->flags |= hf;
 	return r;
 }

@@ -655,7 +655,7 @@ static enum exec_status do_ffree(struct cpu *cpu, const struct insn *in)
 {
 	x87_set_tag(cpu, x87_phys(cpu, x87_sti(in)), TAG_EMPTY);
 	if (in->mnemonic == ZYDIS_MNEMONIC_FFREEP)
-		x87_set_top(cpu, x87_top(cpu) + 1);
+		x87_pop(cpu);
 	return EXEC_OK;
 }
 

@@ -17,7 +17,8 @@ uint64_t op_ea(const struct cpu *cpu, const struct insn *in, const struct operan
 	return ea & bits_mask(in->addrsize);
 }
 
-enum exec_status op_read(struct cpu *cpu, const struct insn *in, unsigned n, uint64_t *value)
+enum exec_status op_read_slow(struct cpu *cpu, const struct insn *in, unsigned n,
+			      uint64_t *value)
 {
 	const struct operand *op = &in->op[n];
 
@@ -42,7 +43,8 @@ enum exec_status op_read(struct cpu *cpu, const struct insn *in, unsigned n, uin
 	}
 }
 
-enum exec_status op_write(struct cpu *cpu, const struct insn *in, unsigned n, uint64_t value)
+enum exec_status op_write_slow(struct cpu *cpu, const struct insn *in, unsigned n,
+			       uint64_t value)
 {
 	const struct operand *op = &in->op[n];
 

@@ -44,10 +44,41 @@ static inline void reg_write(struct cpu *cpu, unsigned reg, unsigned size, uint6
 /* Effective address (offset within the segment) of a memory operand, wrapped to addrsize. */
 uint64_t op_ea(const struct cpu *cpu, const struct insn *in, const struct operand *op);
 
+enum exec_status op_read_slow(struct cpu *cpu, const struct insn *in, unsigned n,
+			      uint64_t *value);
+enum exec_status op_write_slow(struct cpu *cpu, const struct insn *in, unsigned n,
+			       uint64_t value);
+
 /* Read operand n (register, memory, immediate) zero-extended from its size. */
-enum exec_status op_read(struct cpu *cpu, const struct insn *in, unsigned n, uint64_t *value);
+static inline enum exec_status op_read(struct cpu *cpu, const struct insn *in, unsigned n,
+				       uint64_t *value)
+{
+	const struct operand *op = &in->op[n];
+
+	/* The interpreter's hottest path: plain registers and immediates inline. */
+	if (op->kind == OPK_REG && !op->high8) {
+		*value = cpu->gpr[op->reg] & bits_mask(op->size);
+		return EXEC_OK;
+	}
+	if (op->kind == OPK_IMM) {
+		*value = op->imm & bits_mask(op->size);
+		return EXEC_OK;
+	}
+	return op_read_slow(cpu, in, n, value);
+}
+
 /* Write operand n (register or memory) with its size's rules. */
-enum exec_status op_write(struct cpu *cpu, const struct insn *in, unsigned n, uint64_t value);
+static inline enum exec_status op_write(struct cpu *cpu, const struct insn *in, unsigned n,
+					uint64_t value)
+{
+	const struct operand *op = &in->op[n];
+
+	if (op->kind == OPK_REG && !op->high8) {
+		reg_write(cpu, op->reg, op->size, value);
+		return EXEC_OK;
+	}
+	return op_write_slow(cpu, in, n, value);
+}
 
 /* Stack: push and pop `size` bytes through SS with the stack address size. */
 enum exec_status stack_push(struct cpu *cpu, unsigned size, uint64_t value);

@@ -35,6 +35,7 @@
 /* x87 status word TOP (SDM Vol. 1, 8.1.3). */
 #define FSW_TOP_SHIFT 11
 #define FSW_TOP_MASK (7u << 11)
+#define FSW_ES (1u << 7) /* exception summary */
 
 /* A 128-bit value with the lane views the handlers use (little-endian host assumed). */
 union simd_vec {
@@ -55,7 +56,7 @@ bool simd_op_is_mmx(const struct operand *op);
 
 /* #UD/#NM checks. SSE: #UD if CR0.EM or !CR4.OSFXSR, #NM if CR0.TS (SDM Vol. 3A, 13.1). */
 enum exec_status simd_check_sse(struct cpu *cpu);
-/* MMX: #UD if CR0.EM, #NM if CR0.TS (SDM Vol. 1, 9.5.1). */
+/* MMX: #UD if CR0.EM, #NM if CR0.TS, #MF if an x87 exception is pending (SDM Vol. 2). */
 enum exec_status simd_check_mmx(struct cpu *cpu);
 /* The x87→MMX transition every MMX instruction makes: TOP = 0, all tags valid. */
 void simd_mmx_enter(struct cpu *cpu);

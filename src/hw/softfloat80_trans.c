@@ -193,7 +193,7 @@ static struct bf bf_sqrt(struct bf a)
 
 /* pi/2 to 256 bits: value = PIO2[3]:PIO2[2]:PIO2[1]:PIO2[0] * 2^-255. */
 static const uint64_t PIO2[4] = {
-	0x8a67cc74020bbea6ull, 0x3b139b22c4c6628bull, 0x80dc1cd129024e08ull, 0xc90fdaa22168c234ull,
+	0x020bbea63b139b22ull, 0x29024e088a67cc74ull, 0xc4c6628b80dc1cd1ull, 0xc90fdaa22168c234ull,
 };
 
 static struct bf bf_pio2(void)

@@ -17,6 +17,7 @@ static void flush_array(struct tlb_entry *a, bool keep_global, int pcid)
 
 void tlb_flush_all(struct cpu *cpu)
 {
+	cpu->fetch_page.linear_page = ~0ull;
 	flush_array(cpu->tlb.read, false, -1);
 	flush_array(cpu->tlb.write, false, -1);
 	flush_array(cpu->tlb.fetch, false, -1);
@@ -24,6 +25,7 @@ void tlb_flush_all(struct cpu *cpu)
 
 void tlb_flush_nonglobal(struct cpu *cpu)
 {
+	cpu->fetch_page.linear_page = ~0ull;
 	flush_array(cpu->tlb.read, true, -1);
 	flush_array(cpu->tlb.write, true, -1);
 	flush_array(cpu->tlb.fetch, true, -1);
@@ -31,6 +33,7 @@ void tlb_flush_nonglobal(struct cpu *cpu)
 
 void tlb_flush_pcid(struct cpu *cpu, uint16_t pcid)
 {
+	cpu->fetch_page.linear_page = ~0ull;
 	flush_array(cpu->tlb.read, true, pcid);
 	flush_array(cpu->tlb.write, true, pcid);
 	flush_array(cpu->tlb.fetch, true, pcid);
@@ -42,6 +45,7 @@ void tlb_flush_page(struct cpu *cpu, uint64_t linear)
 	unsigned i = (unsigned)(vpage & (TLB_ENTRIES - 1));
 	struct tlb_entry *arrays[3] = {cpu->tlb.read, cpu->tlb.write, cpu->tlb.fetch};
 
+	cpu->fetch_page.linear_page = ~0ull;
 	for (unsigned a = 0; a < 3; a++) {
 		if (arrays[a][i].tag != TLB_INVALID && (arrays[a][i].tag >> 1) == vpage)
 			arrays[a][i].tag = TLB_INVALID;

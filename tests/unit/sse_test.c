@@ -533,6 +533,10 @@ TEST(sse, mmx)
 	ASSERT_EQ(((uint64_t)f32(3.0f) << 32) | f32(-2.0f), X(cpu, 0, 0));
 	ASSERT_EQ(EXEC_OK, RUN(cpu, 0x0f, 0x77)); /* emms */
 	ASSERT_EQ(0xffff, cpu->x87.ftw);
+	cpu->x87.fsw |= FSW_ES; /* pending x87 exception: #MF with CR0.NE */
+	ASSERT_EQ(EXEC_FAULT, RUN(cpu, 0x0f, 0xfc, 0xc1));
+	ASSERT_EQ(VEC_MF, cpu->fault.vector);
+	ASSERT_EQ(0xffff, cpu->x87.ftw); /* nothing changed */
 	insn_test_free(cpu);
 }
 

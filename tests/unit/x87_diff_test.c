@@ -36,7 +36,7 @@ struct run_block {
 	uint64_t rflags;     /* 256 */
 	uint64_t rax;        /* 264 */
 	uint64_t mem_ptr;    /* 272 */
-	uint8_t mem[32];     /* 280 */
+	uint8_t mem[112];    /* 280 */
 };
 
 #define IMG_GPA 0x20000u
@@ -454,6 +454,34 @@ TEST(x87_diff, loads)
 	run_ops(load_ops, sizeof(load_ops) / sizeof(load_ops[0]), 1);
 	printf("  x87_diff.loads: %u cases, %u mismatches\n", compared, mismatches);
 	ASSERT_EQ(0, mismatches);
+}
+
+/* FNSTENV's image: control, status, tag words and the reserved halves as the host's. */
+TEST(x87_diff, fnstenv_layout)
+{
+	static const uint8_t fnstenv[] = {0xd9, 0x33}, fnsave[] = {0xdd, 0x33};
+	struct cpu *cpu;
+	struct run_block rb, n, e;
+
+	if (!harness_ready())
+		return;
+	cpu = insn_test_cpu(MODE_LONG64);
+	for (unsigned k = 0; k < NEDGE; k++) {
+		setup_case(&rb, fcws[k % NFCW], k & 7, k % 9, edge[k], edge[(k * 7) % NEDGE],
+			   &unary_ops[0], 0);
+		for (unsigned w = 0; w < 2; w++) {
+			const uint8_t *insn = w ? fnsave : fnstenv;
+
+			n = e = rb;
+			native_run(insn, 2, &n);
+			ASSERT_TRUE(emu_run(cpu, insn, 2, &e));
+			ASSERT_EQ(0, memcmp(n.mem, e.mem, 12));
+			ASSERT_EQ(n.mem[26] | n.mem[27] << 8, e.mem[26] | e.mem[27] << 8);
+			ASSERT_EQ(0, memcmp(n.mem + 28, e.mem + 28, w ? 80 : 0));
+			ASSERT_EQ(0, memcmp(n.out, e.out, 12));
+		}
+	}
+	insn_test_free(cpu);
 }
 
 /* A random value of magnitude below 2^max_exp (and above 2^(max_exp - span)). */

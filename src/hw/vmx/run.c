@@ -231,13 +231,18 @@ void vmx_run(struct cpu *cpu, struct vmcs *vmcs, const struct slat *slat)
 
 	if (inject_event(cpu, vmcs) == EXEC_VMEXIT)
 		goto out;
+	/* Window exiting is checked at every boundary only if a control asks for it. */
+	bool windows = (vmcs->cpu_based_vm_exec_control &
+			(CPU_BASED_NMI_WINDOW_EXITING | CPU_BASED_INTR_WINDOW_EXITING)) != 0;
+	if (!timer)
+		deadline = UINT64_MAX;
 	/* A timer value of zero exits before the first instruction (SDM 26.7.4). */
 	for (;;) {
-		if (timer && cpu->tsc >= deadline) {
+		if (cpu->tsc >= deadline) {
 			vmexit(cpu, EXIT_REASON_PREEMPTION_TIMER, 0);
 			break;
 		}
-		if (window_exit(cpu, vmcs))
+		if (windows && window_exit(cpu, vmcs))
 			break;
 		if (cpu->activity != ACTIVITY_ACTIVE) {
 			/* Halted: nothing inside the CPU wakes it; time runs to the timer. */
