@@ -576,7 +576,8 @@ bool multiboot_load(const struct boot_params *p, struct multiboot_image *img, ch
 	/* The file may be larger than what it loads (symbols), but not absurdly so. */
 	data = read_file(p->kernel, MULTIBOOT_MAX_KERNEL_FILE, &len, why, sizeof(why));
 	if (!data) {
-		snprintf(err, errlen, "-kernel %s: %s", p->kernel, why);
+		/* QEMU's wording, which test runners recognise ("could not load kernel"). */
+		snprintf(err, errlen, "-kernel %s: could not load kernel: %s", p->kernel, why);
 		return false;
 	}
 	ok = multiboot_load_buffer(p, data, len, img, err, errlen);

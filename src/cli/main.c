@@ -55,11 +55,13 @@ static bool has_device(const struct options *o, const char *name)
 	return false;
 }
 
+/* QEMU's `-device help` format (name "X", desc "…"), which test runners grep for. */
 static void list_devices(FILE *f)
 {
 	fprintf(f, "Devices (-device NAME[,key=value...]):\n");
 	for (unsigned i = 0; i < registry_count(); i++)
-		fprintf(f, "  %-16s %s\n", registry_get(i)->name, registry_get(i)->help);
+		fprintf(f, "name \"%s\", desc \"%s\"\n", registry_get(i)->name,
+			registry_get(i)->help);
 }
 
 static int usage_error(const char *msg)

@@ -253,6 +253,13 @@ static unsigned select_row(const ZydisDecodedInstruction *zi, const struct insn 
 		if (zi->meta.branch_type == ZYDIS_BRANCH_TYPE_FAR)
 			return ROW_RET_FAR;
 		break;
+	case ZYDIS_MNEMONIC_MOVSD:
+	case ZYDIS_MNEMONIC_CMPSD:
+		/* The SSE2 forms (F2 0F 10/11, F2 0F C2) have XMM operands; the string forms none. */
+		for (unsigned i = 0; i < in->nops; i++)
+			if (in->op[i].kind == OPK_OTHER)
+				return zi->mnemonic == ZYDIS_MNEMONIC_MOVSD ? ROW_MOVSD_SSE : ROW_CMPSD_SSE;
+		break;
 	default:
 		break;
 	}

@@ -21,6 +21,7 @@
 struct fp_env {
 	uint32_t mxcsr;
 	uint32_t flags;
+	uint32_t earlier; /* flags of completed stages (DPPS), all masked */
 	int host_round;
 };
 
@@ -99,6 +100,7 @@ static void env_begin(struct fp_env *e, struct cpu *cpu)
 
 	e->mxcsr = cpu->simd.mxcsr;
 	e->flags = 0;
+	e->earlier = 0;
 	e->host_round = fegetround();
 	fesetround(modes[(e->mxcsr & MXCSR_RC_MASK) >> MXCSR_RC_SHIFT]);
 }
@@ -139,11 +141,22 @@ static uint32_t host_flags(void)
  * Post-computation fixes of a host result r: an invalid operation gives the default
  * NaN; a tiny result raises UE when UE is unmasked even if exact (SDM Vol. 1,
  * 4.9.1.5), and is flushed to zero with UE and PE under FTZ when UE is masked
- * (10.2.3.3).
+ * (10.2.3.3). With UE or OE unmasked no result is delivered, and PE then says whether
+ * the result rounded to the format's precision with an unbounded exponent is inexact:
+ * *exact_unbounded tells (computed only then, as it costs a second operation).
  */
-static uint64_t post(struct fp_env *e, uint64_t r, unsigned sz, uint32_t hf)
+struct unbounded {
+	bool (*exact)(const struct unbounded *u);
+	int op;
+	uint64_t a, b;
+	unsigned sz;
+};
+
+static uint64_t post(struct fp_env *e, uint64_t r, unsigned sz, uint32_t hf,
+		     const struct unbounded *ub)
 {
 	bool um = e->mxcsr & (MXCSR_UE << MXCSR_MASK_SHIFT);
+	bool om = e->mxcsr & (MXCSR_OE << MXCSR_MASK_SHIFT);
 	bool tiny = (hf & MXCSR_UE) || is_denormal(r, sz);
 
 	if (is_nan(r, sz)) {
@@ -153,17 +166,73 @@ static uint64_t post(struct fp_env *e, uint64_t r, unsigned sz, uint32_t hf)
 	if (tiny && um && (e->mxcsr & MXCSR_FZ)) {
 		r &= sign_bit(sz);
 		hf |= MXCSR_UE | MXCSR_PE;
-	} else if (tiny && !um) {
-		/* An unmasked underflow reports UE alone: no result, so no inexact. */
-		hf = (hf | MXCSR_UE) & ~MXCSR_PE;
+	} else if ((tiny && !um) || ((hf & MXCSR_OE) && !om)) {
+		if (tiny)
+			hf |= MXCSR_UE;
+		hf &= ~MXCSR_PE;
+		if (!ub->exact(ub))
+			hf |= MXCSR_PE;
 	}
-	if ((hf & MXCSR_OE) && !(e->mxcsr & (MXCSR_OE << MXCSR_MASK_SHIFT)))
-		hf &= ~MXCSR_PE; /* likewise an unmasked overflow */
 	e->flags |= hf;
 	return r;
 }
 
+/* Does v (a double, or a long double) have at most p significant bits? */
+static bool fits_bits(long double v, int p)
+{
+	int ex;
+	long double m = frexpl(v, &ex);
+	long double t = ldexpl(m, p);
+
+	return t == truncl(t);
+}
+
 enum fp_op { FOP_ADD, FOP_SUB, FOP_MUL, FOP_DIV, FOP_MIN, FOP_MAX, FOP_SQRT };
+
+/*
+ * Is a OP b exact at the format's precision with an unbounded exponent? Single precision
+ * in double cannot over- or underflow; double precision works on the significands
+ * (frexp) or, for sums (only overflow matters: tiny sums are exact), on operands scaled
+ * by 1/4. The host's inexact flag then answers.
+ */
+static bool arith_exact_unbounded(const struct unbounded *u)
+{
+	volatile double x = as_double(u->a, u->sz), y = as_double(u->b, u->sz), v;
+	int ea = 0, eb = 0;
+	bool inexact;
+
+	feclearexcept(FE_ALL_EXCEPT);
+	if (u->sz == 8) {
+		switch (u->op) {
+		case FOP_MUL:
+		case FOP_DIV:
+			x = frexp(x, &ea);
+			y = frexp(y, &eb);
+			break;
+		case FOP_SQRT:
+			y = frexp(y, &eb);
+			if (eb & 1)
+				y = y * 2.0;
+			break;
+		default:
+			/* A sum that is tiny is exact; only a huge one needs scaling down. */
+			if (fabs(x) >= 0x1p1000 || fabs(y) >= 0x1p1000) {
+				x = x * 0.25;
+				y = y * 0.25;
+			}
+			break;
+		}
+	}
+	switch (u->op) {
+	case FOP_ADD: v = x + y; break;
+	case FOP_SUB: v = x - y; break;
+	case FOP_MUL: v = x * y; break;
+	case FOP_DIV: v = x / y; break;
+	default: v = sqrt(y); break;
+	}
+	inexact = fetestexcept(FE_INEXACT) != 0;
+	return !inexact && (u->sz == 8 || fits_bits(v, 24));
+}
 
 #if !defined(__x86_64__) && !defined(__i386__)
 /*
@@ -269,7 +338,8 @@ static uint64_t fp_arith(struct fp_env *e, enum fp_op op, uint64_t a, uint64_t b
 	/* An invalid operation or a division by zero outranks the denormal operand. */
 	if (de && !(hf & (MXCSR_IE | MXCSR_ZE)))
 		hf |= MXCSR_DE;
-	return post(e, r, sz, hf);
+	struct unbounded ub = {arith_exact_unbounded, op, a, b, sz};
+	return post(e, r, sz, hf, &ub);
 }
 
 /*
@@ -286,7 +356,7 @@ static enum exec_status env_commit(struct cpu *cpu, struct fp_env *e)
 	env_end(e);
 	if (unmasked & pre)
 		e->flags &= pre;
-	cpu->simd.mxcsr |= e->flags;
+	cpu->simd.mxcsr |= e->flags | e->earlier;
 	if (unmasked)
 		return simd_fp_fault(cpu);
 	return EXEC_OK;
@@ -489,6 +559,12 @@ enum exec_status exec_sse_fpcmp(struct cpu *cpu, const struct insn *in)
 	return simd_write(cpu, in, 0, &r);
 }
 
+/* Is the double u->a exactly a single-precision significand (CVTSD2SS, CVTPD2PS)? */
+static bool narrow_exact_unbounded(const struct unbounded *u)
+{
+	return fits_bits(as_double(u->a, 8), 24);
+}
+
 /* Float → float conversion of one element (CVTSS2SD, CVTSD2SS, CVTPS2PD, CVTPD2PS). */
 static uint64_t cvt_fp(struct fp_env *e, uint64_t x, unsigned from, unsigned to)
 {
@@ -512,10 +588,11 @@ static uint64_t cvt_fp(struct fp_env *e, uint64_t x, unsigned from, unsigned to)
 	float g = f;
 	uint32_t u;
 	memcpy(&u, &g, 4);
+	struct unbounded ub = {narrow_exact_unbounded, 0, x, 0, 8};
 #if !defined(__x86_64__) && !defined(__i386__)
-	return post(e, u, 4, fix_tininess(host_flags(), u, 4, as_double(x, 8)));
+	return post(e, u, 4, fix_tininess(host_flags(), u, 4, as_double(x, 8)), &ub);
 #else
-	return post(e, u, 4, host_flags());
+	return post(e, u, 4, host_flags(), &ub);
 #endif
 }
 
@@ -706,7 +783,25 @@ enum exec_status exec_sse_round(struct cpu *cpu, const struct insn *in)
 	return simd_write(cpu, in, 0, &r);
 }
 
-/* DPPS/DPPD (SDM Vol. 2 DPPS): masked products, summed in pairs, masked broadcast. */
+/*
+ * End of a DPPS stage: an unmasked exception stops the instruction (true); else the
+ * stage's flags are kept apart, so that a later stage's unmasked pre-computation
+ * exception does not hide them.
+ */
+static bool stage_faulted(struct fp_env *e)
+{
+	if (e->flags & ~(e->mxcsr >> MXCSR_MASK_SHIFT) & MXCSR_FLAGS)
+		return true;
+	e->earlier |= e->flags;
+	e->flags = 0;
+	return false;
+}
+
+/*
+ * DPPS/DPPD (SDM Vol. 2 DPPS): masked products, summed in pairs, masked broadcast. The
+ * stages (products, pair sums, final sum) run in order, and an unmasked exception in one
+ * stage ends the instruction there, as on silicon.
+ */
 enum exec_status exec_sse_dp(struct cpu *cpu, const struct insn *in)
 {
 	unsigned imm = (unsigned)in->op[2].imm;
@@ -714,7 +809,7 @@ enum exec_status exec_sse_dp(struct cpu *cpu, const struct insn *in)
 	union simd_vec d, s, r;
 	struct fp_env e;
 	enum exec_status st;
-	uint64_t t[4], sum;
+	uint64_t t[4], sum = 0;
 
 	if ((st = simd_check_sse(cpu)) != EXEC_OK)
 		return st;
@@ -725,10 +820,13 @@ enum exec_status exec_sse_dp(struct cpu *cpu, const struct insn *in)
 	for (unsigned i = 0; i < n; i++)
 		t[i] = (imm >> (4 + i)) & 1 ? fp_arith(&e, FOP_MUL, lane(&d, sz, i), lane(&s, sz, i), sz)
 					    : 0;
-	if (n == 4)
-		sum = fp_arith(&e, FOP_ADD, fp_arith(&e, FOP_ADD, t[0], t[1], sz),
-			       fp_arith(&e, FOP_ADD, t[2], t[3], sz), sz);
-	else
+	bool stop = stage_faulted(&e);
+	if (!stop && n == 4) {
+		t[0] = fp_arith(&e, FOP_ADD, t[0], t[1], sz);
+		t[1] = fp_arith(&e, FOP_ADD, t[2], t[3], sz);
+		stop = stage_faulted(&e);
+	}
+	if (!stop)
 		sum = fp_arith(&e, FOP_ADD, t[0], t[1], sz);
 	memset(&r, 0, sizeof(r));
 	for (unsigned i = 0; i < n; i++)

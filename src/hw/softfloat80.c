@@ -31,16 +31,6 @@ bool sf80_is_snan(struct f80 a)
 	return sf80_is_nan(a) && !((a.signif >> 62) & 1);
 }
 
-static bool is_inf(struct f80 a)
-{
-	return f80_exp(a) == 0x7fff && a.signif == 0x8000000000000000ull;
-}
-
-static bool is_zero(struct f80 a)
-{
-	return f80_exp(a) == 0 && a.signif == 0;
-}
-
 /* Denormals and pseudo-denormals (the latter are accepted as operands, 8.2.2). */
 static bool is_denormal(struct f80 a)
 {
@@ -53,9 +43,9 @@ enum sf80_class sf80_classify(struct f80 a)
 		return SF80_CLASS_UNSUPPORTED;
 	if (sf80_is_nan(a))
 		return SF80_CLASS_NAN;
-	if (is_inf(a))
+	if (sf80_inf(a))
 		return SF80_CLASS_INF;
-	if (is_zero(a))
+	if (sf80_zero(a))
 		return SF80_CLASS_ZERO;
 	if (is_denormal(a))
 		return SF80_CLASS_DENORMAL;
@@ -95,11 +85,6 @@ void sf80_unpack(struct f80 a, int32_t *exp, uint64_t *sig)
 	}
 	*exp = e;
 	*sig = s;
-}
-
-static unsigned rc_of(const struct sf80_ctx *c)
-{
-	return (c->fcw >> FCW_RC_SHIFT) & 3;
 }
 
 static unsigned prec_of(const struct sf80_ctx *c)
@@ -142,7 +127,7 @@ struct sf80_rounded sf80_round(struct sf80_ctx *c, bool sign, int32_t exp, u128 
 			       unsigned prec, const struct sf80_format *f)
 {
 	struct sf80_rounded r;
-	unsigned rc = rc_of(c), pos = 128 - prec;
+	unsigned rc = sf80_rc(c), pos = 128 - prec;
 	int lz = sf80_clz128(v);
 	bool inexact, inc, tiny;
 
@@ -247,15 +232,13 @@ struct f80 sf80_pack_exact(struct sf80_ctx *c, struct f80 a)
 	int32_t e;
 	uint64_t m;
 
-	if (is_zero(a))
+	if (sf80_zero(a))
 		return a;
 	sf80_unpack(a, &e, &m);
 	return sf80_pack(c, f80_sign(a), e, (u128)m << 64, 64);
 }
 
 const struct sf80_format sf80_fmt_reg = {1, 0x7fff, true};
-static const struct sf80_format fmt_f32 = {16383 - 126, 16383 + 128, false};
-static const struct sf80_format fmt_f64 = {16383 - 1022, 16383 + 1024, false};
 
 struct f80 sf80_pack(struct sf80_ctx *c, bool sign, int32_t exp, u128 v, unsigned prec)
 {
@@ -267,7 +250,7 @@ struct f80 sf80_pack(struct sf80_ctx *c, bool sign, int32_t exp, u128 v, unsigne
 	return f80_make(sign, (uint16_t)r.exp, r.sig);
 }
 
-static struct f80 quiet(struct f80 a)
+struct f80 sf80_quiet(struct f80 a)
 {
 	a.signif |= 1ull << 62;
 	return a;
@@ -293,14 +276,14 @@ bool sf80_nan_operands(struct sf80_ctx *c, struct f80 a, struct f80 b, bool two,
 		uint64_t am = a.signif | (1ull << 62), bm = b.signif | (1ull << 62);
 
 		if (as != bs)
-			*out = quiet(as ? b : a);
+			*out = sf80_quiet(as ? b : a);
 		else if (am != bm)
-			*out = quiet(am > bm ? a : b);
+			*out = sf80_quiet(am > bm ? a : b);
 		else
-			*out = quiet(a.sign_exp < b.sign_exp ? a : b);
+			*out = sf80_quiet(a.sign_exp < b.sign_exp ? a : b);
 		return true;
 	}
-	*out = quiet(an ? a : b);
+	*out = sf80_quiet(an ? a : b);
 	return true;
 }
 
@@ -334,20 +317,20 @@ static struct f80 add_signed(struct sf80_ctx *c, struct f80 a, struct f80 b, boo
 		return nan;
 	if (check_denormals(c, a, b))
 		return a;
-	if (is_inf(a) || is_inf(b)) {
-		if (is_inf(a) && is_inf(b) && sa != sb)
+	if (sf80_inf(a) || sf80_inf(b)) {
+		if (sf80_inf(a) && sf80_inf(b) && sa != sb)
 			return invalid(c);
-		return is_inf(a) ? f80_make(sa, 0x7fff, a.signif) : f80_make(sb, 0x7fff, b.signif);
+		return sf80_inf(a) ? f80_make(sa, 0x7fff, a.signif) : f80_make(sb, 0x7fff, b.signif);
 	}
-	if (is_zero(a) && is_zero(b)) {
-		bool s = sa == sb ? sa : rc_of(c) == RC_DOWN;
+	if (sf80_zero(a) && sf80_zero(b)) {
+		bool s = sa == sb ? sa : sf80_rc(c) == RC_DOWN;
 		return f80_make(s, 0, 0);
 	}
-	if (is_zero(a)) {
+	if (sf80_zero(a)) {
 		sf80_unpack(b, &eb, &mb);
 		return sf80_pack(c, sb, eb, (u128)mb << 64, prec_of(c));
 	}
-	if (is_zero(b)) {
+	if (sf80_zero(b)) {
 		sf80_unpack(a, &ea, &ma);
 		return sf80_pack(c, sa, ea, (u128)ma << 64, prec_of(c));
 	}
@@ -369,7 +352,7 @@ static struct f80 add_signed(struct sf80_ctx *c, struct f80 a, struct f80 b, boo
 	} else {
 		v = va - vb;
 		if (v == 0)
-			return f80_make(rc_of(c) == RC_DOWN, 0, 0);
+			return f80_make(sf80_rc(c) == RC_DOWN, 0, 0);
 	}
 	return sf80_pack(c, sa, ea + 2, v, prec_of(c));
 }
@@ -393,8 +376,8 @@ struct f80 sf80_mul(struct sf80_ctx *c, struct f80 a, struct f80 b)
 
 	if (sf80_nan_operands(c, a, b, true, &nan))
 		return nan;
-	if (is_inf(a) || is_inf(b)) {
-		if (is_zero(a) || is_zero(b))
+	if (sf80_inf(a) || sf80_inf(b)) {
+		if (sf80_zero(a) || sf80_zero(b))
 			return invalid(c);
 		if (check_denormals(c, a, b))
 			return a;
@@ -402,7 +385,7 @@ struct f80 sf80_mul(struct sf80_ctx *c, struct f80 a, struct f80 b)
 	}
 	if (check_denormals(c, a, b))
 		return a;
-	if (is_zero(a) || is_zero(b))
+	if (sf80_zero(a) || sf80_zero(b))
 		return f80_make(s, 0, 0);
 	sf80_unpack(a, &ea, &ma);
 	sf80_unpack(b, &eb, &mb);
@@ -438,27 +421,27 @@ struct f80 sf80_div(struct sf80_ctx *c, struct f80 a, struct f80 b)
 
 	if (sf80_nan_operands(c, a, b, true, &nan))
 		return nan;
-	if (is_inf(a)) {
-		if (is_inf(b))
+	if (sf80_inf(a)) {
+		if (sf80_inf(b))
 			return invalid(c);
 		if (check_denormals(c, a, b))
 			return a;
 		return f80_make(s, 0x7fff, 0x8000000000000000ull);
 	}
-	if (is_inf(b)) {
+	if (sf80_inf(b)) {
 		if (check_denormals(c, a, b))
 			return a;
 		return f80_make(s, 0, 0);
 	}
-	if (is_zero(b)) {
-		if (is_zero(a))
+	if (sf80_zero(b)) {
+		if (sf80_zero(a))
 			return invalid(c);
 		c->flags |= SF80_ZE;
 		return f80_make(s, 0x7fff, 0x8000000000000000ull);
 	}
 	if (check_denormals(c, a, b))
 		return a;
-	if (is_zero(a))
+	if (sf80_zero(a))
 		return f80_make(s, 0, 0);
 	sf80_unpack(a, &ea, &ma);
 	sf80_unpack(b, &eb, &mb);
@@ -495,11 +478,11 @@ struct f80 sf80_sqrt(struct sf80_ctx *c, struct f80 a)
 
 	if (sf80_nan_operands(c, a, a, false, &nan))
 		return nan;
-	if (is_zero(a))
+	if (sf80_zero(a))
 		return a;
 	if (f80_sign(a))
 		return invalid(c);
-	if (is_inf(a))
+	if (sf80_inf(a))
 		return a;
 	if (check_denormals(c, a, a))
 		return a;
@@ -516,8 +499,8 @@ struct f80 sf80_sqrt(struct sf80_ctx *c, struct f80 a)
  * Round the magnitude of finite a to an integer per rc: returns the integer (saturated
  * to 2^64 + x when it does not fit in 64 bits: *big set) and whether it was inexact.
  */
-static uint64_t round_to_integer(struct sf80_ctx *c, struct f80 a, unsigned rc, bool *big,
-				 bool *inexact, bool *inc)
+uint64_t sf80_round_to_integer(struct sf80_ctx *c, struct f80 a, unsigned rc, bool *big,
+			       bool *inexact, bool *inc)
 {
 	int32_t e, k;
 	uint64_t m;
@@ -526,7 +509,7 @@ static uint64_t round_to_integer(struct sf80_ctx *c, struct f80 a, unsigned rc, 
 	*big = false;
 	*inexact = false;
 	*inc = false;
-	if (is_zero(a))
+	if (sf80_zero(a))
 		return 0;
 	sf80_unpack(a, &e, &m);
 	if (e - 16383 >= 64) {
@@ -559,13 +542,13 @@ struct f80 sf80_round_int(struct sf80_ctx *c, struct f80 a)
 
 	if (sf80_nan_operands(c, a, a, false, &nan))
 		return nan;
-	if (is_inf(a) || is_zero(a))
+	if (sf80_inf(a) || sf80_zero(a))
 		return a;
 	if (check_denormals(c, a, a))
 		return a;
 	if (f80_exp(a) >= 16383 + 63)
 		return a;
-	v = round_to_integer(c, a, rc_of(c), &big, &inexact, &inc);
+	v = sf80_round_to_integer(c, a, sf80_rc(c), &big, &inexact, &inc);
 	if (inexact) {
 		c->flags |= SF80_PE;
 		c->rounded_up = inc;
@@ -575,129 +558,6 @@ struct f80 sf80_round_int(struct sf80_ctx *c, struct f80 a)
 	if (!v)
 		return f80_make(f80_sign(a), 0, 0);
 	return sf80_pack(c, f80_sign(a), 16383 + 127, v, 64);
-}
-
-struct f80 sf80_from_int(int64_t v)
-{
-	bool s = v < 0;
-	uint64_t m = s ? 0 - (uint64_t)v : (uint64_t)v;
-	int lz;
-
-	if (!m)
-		return f80_make(false, 0, 0);
-	lz = __builtin_clzll(m);
-	return f80_make(s, (uint16_t)(16383 + 63 - lz), m << lz);
-}
-
-int64_t sf80_to_int(struct sf80_ctx *c, struct f80 a, unsigned bits, bool truncate)
-{
-	uint64_t indefinite = 1ull << (bits - 1), v;
-	bool big, inexact, inc;
-
-	if (sf80_is_nan(a) || sf80_is_unsupported(a) || is_inf(a)) {
-		c->flags |= SF80_IE;
-		return (int64_t)indefinite;
-	}
-	v = round_to_integer(c, a, truncate ? RC_ZERO : rc_of(c), &big, &inexact, &inc);
-	if (big || v > indefinite || (v == indefinite && !f80_sign(a))) {
-		c->flags |= SF80_IE;
-		return (int64_t)indefinite;
-	}
-	if (inexact) {
-		c->flags |= SF80_PE;
-		c->rounded_up = inc;
-	}
-	return f80_sign(a) ? (int64_t)(0 - v) : (int64_t)v;
-}
-
-static struct f80 from_ieee(struct sf80_ctx *c, uint64_t v, unsigned fbits, unsigned ebits)
-{
-	bool s = (v >> (fbits + ebits)) & 1;
-	uint32_t e = (uint32_t)(v >> fbits) & ((1u << ebits) - 1);
-	uint64_t f = v & ((1ull << fbits) - 1);
-	int32_t bias = (1 << (ebits - 1)) - 1;
-
-	if (e == (1u << ebits) - 1) {
-		struct f80 r = f80_make(s, 0x7fff, (1ull << 63) | (f << (63 - fbits)));
-
-		if (f && !(f >> (fbits - 1)))
-			c->flags |= SF80_IE;
-		return f ? quiet(r) : r;
-	}
-	if (e == 0) {
-		int lz;
-
-		if (!f)
-			return f80_make(s, 0, 0);
-		c->flags |= SF80_DE;
-		lz = __builtin_clzll(f);
-		/* f * 2^(1 - bias - fbits) */
-		return f80_make(s, (uint16_t)(16383 + 1 - bias - (int32_t)fbits + 63 - lz),
-				f << lz);
-	}
-	return f80_make(s, (uint16_t)(e - bias + 16383), (1ull << 63) | (f << (63 - fbits)));
-}
-
-struct f80 sf80_widen(uint64_t v, unsigned size, bool *denormal)
-{
-	struct sf80_ctx c = {0x037f, 0, false};
-	unsigned fbits = size == 4 ? 23 : 52, ebits = size == 4 ? 8 : 11;
-	struct f80 r = from_ieee(&c, v, fbits, ebits);
-
-	*denormal = (c.flags & SF80_DE) != 0;
-	if (c.flags & SF80_IE)
-		r.signif &= ~(1ull << 62); /* keep it signaling for the operation */
-	return r;
-}
-
-struct f80 sf80_from_f32(struct sf80_ctx *c, uint32_t v)
-{
-	return from_ieee(c, v, 23, 8);
-}
-
-struct f80 sf80_from_f64(struct sf80_ctx *c, uint64_t v)
-{
-	return from_ieee(c, v, 52, 11);
-}
-
-static uint64_t to_ieee(struct sf80_ctx *c, struct f80 a, unsigned fbits, unsigned ebits,
-			const struct sf80_format *f)
-{
-	uint64_t sign = (uint64_t)f80_sign(a) << (fbits + ebits);
-	uint64_t emask = (1ull << ebits) - 1;
-	int32_t e;
-	uint64_t m;
-	struct sf80_rounded r;
-
-	if (sf80_is_unsupported(a)) {
-		c->flags |= SF80_IE;
-		return (1ull << (fbits + ebits)) | (emask << fbits) | (1ull << (fbits - 1));
-	}
-	if (sf80_is_nan(a)) {
-		if (sf80_is_snan(a))
-			c->flags |= SF80_IE;
-		return sign | (emask << fbits) | (1ull << (fbits - 1)) |
-		       ((a.signif << 1) >> (64 - fbits));
-	}
-	if (is_inf(a))
-		return sign | (emask << fbits);
-	if (is_zero(a))
-		return sign;
-	sf80_unpack(a, &e, &m);
-	r = sf80_round(c, f80_sign(a), e, (u128)m << 64, fbits + 1, f);
-	/* Field exponent = r.exp - (emin - 1); the denormal marker emin-1 becomes 0. */
-	return sign | ((uint64_t)(r.exp - (f->emin - 1)) << fbits) |
-	       ((r.sig >> (63 - fbits)) & ((1ull << fbits) - 1));
-}
-
-uint32_t sf80_to_f32(struct sf80_ctx *c, struct f80 a)
-{
-	return (uint32_t)to_ieee(c, a, 23, 8, &fmt_f32);
-}
-
-uint64_t sf80_to_f64(struct sf80_ctx *c, struct f80 a)
-{
-	return to_ieee(c, a, 52, 11, &fmt_f64);
 }
 
 enum sf80_cmp sf80_compare(struct sf80_ctx *c, struct f80 a, struct f80 b, bool quiet_cmp)
@@ -717,19 +577,19 @@ enum sf80_cmp sf80_compare(struct sf80_ctx *c, struct f80 a, struct f80 b, bool 
 		return SF80_UNORDERED;
 	}
 	check_denormals(c, a, b); /* an unmasked #D still lets the codes be set */
-	if (is_zero(a) && is_zero(b))
+	if (sf80_zero(a) && sf80_zero(b))
 		return SF80_EQ;
-	if (is_zero(a))
+	if (sf80_zero(a))
 		return sb ? SF80_GT : SF80_LT;
-	if (is_zero(b))
+	if (sf80_zero(b))
 		return sa ? SF80_LT : SF80_GT;
 	if (sa != sb)
 		return sa ? SF80_LT : SF80_GT;
 	sf80_unpack(a, &ea, &ma);
 	sf80_unpack(b, &eb, &mb);
-	if (is_inf(a))
+	if (sf80_inf(a))
 		ea = 0x10000;
-	if (is_inf(b))
+	if (sf80_inf(b))
 		eb = 0x10000;
 	mag = ea != eb ? (ea < eb ? -1 : 1) : ma != mb ? (ma < mb ? -1 : 1) : 0;
 	if (mag == 0)
@@ -752,11 +612,11 @@ struct f80 sf80_rem(struct sf80_ctx *c, struct f80 a, struct f80 b, bool ieee, b
 	*quot = 0;
 	if (sf80_nan_operands(c, a, b, true, &nan))
 		return nan;
-	if (is_inf(a) || is_zero(b))
+	if (sf80_inf(a) || sf80_zero(b))
 		return invalid(c);
 	if (check_denormals(c, a, b))
 		return a;
-	if (is_inf(b) || is_zero(a))
+	if (sf80_inf(b) || sf80_zero(a))
 		return sf80_pack_exact(c, a);
 	sf80_unpack(a, &ea, &ma);
 	sf80_unpack(b, &eb, &mb);
@@ -806,25 +666,25 @@ struct f80 sf80_scale(struct sf80_ctx *c, struct f80 a, struct f80 b)
 
 	if (sf80_nan_operands(c, a, b, true, &nan))
 		return nan;
-	if (is_inf(b)) {
+	if (sf80_inf(b)) {
 		bool up = !f80_sign(b);
 
-		if ((is_zero(a) && up) || (is_inf(a) && !up))
+		if ((sf80_zero(a) && up) || (sf80_inf(a) && !up))
 			return invalid(c);
 		if (check_denormals(c, a, a))
 			return a;
-		if (is_zero(a) || is_inf(a))
+		if (sf80_zero(a) || sf80_inf(a))
 			return a;
 		return up ? f80_make(f80_sign(a), 0x7fff, 0x8000000000000000ull)
 			  : f80_make(f80_sign(a), 0, 0);
 	}
 	if (check_denormals(c, a, b))
 		return a;
-	if (is_zero(a) || is_inf(a))
+	if (sf80_zero(a) || sf80_inf(a))
 		return a;
 	/* trunc(b), clamped far beyond any finite result's reach. */
 	n = 0;
-	if (!is_zero(b)) {
+	if (!sf80_zero(b)) {
 		sf80_unpack(b, &eb, &mb);
 		if (eb - 16383 >= 20)
 			n = 1 << 20;
@@ -846,13 +706,13 @@ void sf80_extract(struct sf80_ctx *c, struct f80 a, struct f80 *exp, struct f80 
 		*exp = *sig;
 		return;
 	}
-	if (is_zero(a)) {
+	if (sf80_zero(a)) {
 		c->flags |= SF80_ZE;
 		*exp = f80_make(true, 0x7fff, 0x8000000000000000ull);
 		*sig = a;
 		return;
 	}
-	if (is_inf(a)) {
+	if (sf80_inf(a)) {
 		*exp = f80_make(false, 0x7fff, 0x8000000000000000ull);
 		*sig = a;
 		return;
@@ -862,78 +722,4 @@ void sf80_extract(struct sf80_ctx *c, struct f80 a, struct f80 *exp, struct f80 
 	sf80_unpack(a, &e, &m);
 	*exp = sf80_from_int(e - 16383);
 	*sig = f80_make(f80_sign(a), 16383, m);
-}
-
-struct f80 sf80_from_bcd(const uint8_t bcd[10])
-{
-	uint64_t v = 0;
-	struct f80 r;
-
-	for (int i = 8; i >= 0; i--)
-		v = v * 100 + (uint64_t)(bcd[i] >> 4) * 10 + (bcd[i] & 0xf);
-	r = sf80_from_int((int64_t)v);
-	if (bcd[9] & 0x80)
-		r.sign_exp |= 0x8000;
-	return r;
-}
-
-void sf80_to_bcd(struct sf80_ctx *c, struct f80 a, uint8_t bcd[10])
-{
-	bool big, inexact, inc;
-	uint64_t v;
-
-	for (int i = 0; i < 10; i++)
-		bcd[i] = 0;
-	if (sf80_is_nan(a) || sf80_is_unsupported(a) || is_inf(a))
-		goto indefinite;
-	v = round_to_integer(c, a, rc_of(c), &big, &inexact, &inc);
-	if (big || v > 999999999999999999ull)
-		goto indefinite;
-	if (inexact) {
-		c->flags |= SF80_PE;
-		c->rounded_up = inc;
-	}
-	for (int i = 0; i < 9; i++) {
-		bcd[i] = (uint8_t)((v % 10) | ((v / 10 % 10) << 4));
-		v /= 100;
-	}
-	bcd[9] = f80_sign(a) ? 0x80 : 0;
-	return;
-indefinite:
-	/* Packed BCD integer indefinite (SDM Vol. 1, 4.7, Table 4-4). */
-	c->flags |= SF80_IE;
-	bcd[9] = bcd[8] = 0xff;
-	bcd[7] = 0xc0;
-}
-
-/*
- * FLD1 … FLDZ (SDM Vol. 1, 8.3.8 "Load Constant Instructions"): the constants as the
- * 64-bit truncation of the true value plus whether the next bits are above, at or below
- * half an ulp; RC then picks the neighbour (8.3.8: rounded per RC, PC ignored).
- */
-struct f80 sf80_const(const struct sf80_ctx *c, unsigned which, bool *rounded_up)
-{
-	static const struct {
-		uint16_t exp;
-		uint64_t sig;
-		bool above_half; /* discarded bits > 1/2 ulp (none is exactly 1/2) */
-		bool inexact;
-	} k[7] = {
-		{16383, 0x8000000000000000ull, false, false}, /* 1 */
-		{16384, 0xd49a784bcd1b8afeull, false, true},  /* log2(10) */
-		{16383, 0xb8aa3b295c17f0bbull, true, true},   /* log2(e) */
-		{16384, 0xc90fdaa22168c234ull, true, true},   /* pi */
-		{16381, 0x9a209a84fbcff798ull, true, true},   /* log10(2) */
-		{16382, 0xb17217f7d1cf79abull, true, true},   /* ln(2) */
-		{0, 0, false, false},                         /* +0.0 */
-	};
-	unsigned rc = rc_of(c);
-	bool up;
-
-	if (which > 6)
-		which = 6;
-	up = k[which].inexact &&
-	     (rc == RC_UP || (rc == RC_NEAREST && k[which].above_half));
-	*rounded_up = up;
-	return f80_make(false, k[which].exp, k[which].sig + up);
 }

@@ -23,6 +23,21 @@ struct sf80_rounded {
 
 extern const struct sf80_format sf80_fmt_reg;
 
+static inline bool sf80_inf(struct f80 a)
+{
+	return f80_exp(a) == 0x7fff && a.signif == 0x8000000000000000ull;
+}
+
+static inline bool sf80_zero(struct f80 a)
+{
+	return f80_exp(a) == 0 && a.signif == 0;
+}
+
+static inline unsigned sf80_rc(const struct sf80_ctx *c)
+{
+	return (c->fcw >> FCW_RC_SHIFT) & 3;
+}
+
 int sf80_clz128(u128 v);
 u128 sf80_shr_sticky(u128 v, int32_t n);
 void sf80_unpack(struct f80 a, int32_t *exp, uint64_t *sig);
@@ -35,5 +50,12 @@ bool sf80_nan_operands(struct sf80_ctx *c, struct f80 a, struct f80 b, bool two,
 		       struct f80 *out);
 u128 sf80_div_sig(uint64_t ma, uint64_t mb, int32_t *exp_adj);
 u128 sf80_isqrt128(u128 n, u128 *rem);
+struct f80 sf80_quiet(struct f80 a);
+/*
+ * Round the magnitude of finite a to an integer per rc: the integer (*big when it needs
+ * more than 64 bits), whether that was inexact and whether it rounded up.
+ */
+uint64_t sf80_round_to_integer(struct sf80_ctx *c, struct f80 a, unsigned rc, bool *big,
+			       bool *inexact, bool *inc);
 
 #endif

@@ -352,16 +352,6 @@ static struct bf reduce(struct f80 x, unsigned *quadrant)
 	}
 }
 
-static bool is_inf(struct f80 a)
-{
-	return f80_exp(a) == 0x7fff && a.signif == 0x8000000000000000ull;
-}
-
-static bool is_zero(struct f80 a)
-{
-	return f80_exp(a) == 0 && a.signif == 0;
-}
-
 /* #D; true when unmasked (the instruction stops). */
 static bool denormal_traps(struct sf80_ctx *c, struct f80 a)
 {
@@ -377,7 +367,7 @@ static bool trig_special(struct sf80_ctx *c, struct f80 a, bool *oor, struct f80
 	*oor = false;
 	if (sf80_nan_operands(c, a, a, false, out))
 		return true;
-	if (is_inf(a)) {
+	if (sf80_inf(a)) {
 		c->flags |= SF80_IE;
 		*out = f80_indefinite();
 		return true;
@@ -427,7 +417,7 @@ struct f80 sf80_sin(struct sf80_ctx *c, struct f80 a, bool *out_of_range)
 
 	if (trig_special(c, a, out_of_range, &r))
 		return r;
-	if (is_zero(a))
+	if (sf80_zero(a))
 		return a;
 	sincos_bf(a, &s, &co);
 	return bf_to_f80(c, s);
@@ -440,7 +430,7 @@ struct f80 sf80_cos(struct sf80_ctx *c, struct f80 a, bool *out_of_range)
 
 	if (trig_special(c, a, out_of_range, &r))
 		return r;
-	if (is_zero(a))
+	if (sf80_zero(a))
 		return one();
 	sincos_bf(a, &s, &co);
 	return bf_to_f80(c, co);
@@ -455,7 +445,7 @@ void sf80_sincos(struct sf80_ctx *c, struct f80 a, struct f80 *s, struct f80 *co
 		*co = *s;
 		return;
 	}
-	if (is_zero(a)) {
+	if (sf80_zero(a)) {
 		*s = a;
 		*co = one();
 		return;
@@ -472,7 +462,7 @@ struct f80 sf80_tan(struct sf80_ctx *c, struct f80 a, bool *out_of_range)
 
 	if (trig_special(c, a, out_of_range, &r))
 		return r;
-	if (is_zero(a))
+	if (sf80_zero(a))
 		return a;
 	if (f80_exp(a) < 16383 - 80) {
 		/* tan x = x + x^3/3 + …: just above x in magnitude. */
@@ -508,12 +498,12 @@ struct f80 sf80_atan2(struct sf80_ctx *c, struct f80 y, struct f80 x)
 		return nan;
 	if (denormal_traps(c, y) || denormal_traps(c, x))
 		return y;
-	if (is_zero(y)) {
+	if (sf80_zero(y)) {
 		if (!sx)
 			return y;
 		r = pi;
-	} else if (is_inf(y)) {
-		if (is_inf(x)) {
+	} else if (sf80_inf(y)) {
+		if (sf80_inf(x)) {
 			struct bf q = pio2;
 
 			q.exp -= 1; /* pi/4 */
@@ -521,11 +511,11 @@ struct f80 sf80_atan2(struct sf80_ctx *c, struct f80 y, struct f80 x)
 		} else {
 			r = pio2;
 		}
-	} else if (is_inf(x)) {
+	} else if (sf80_inf(x)) {
 		if (!sx)
 			return f80_make(sy, 0, 0);
 		r = pi;
-	} else if (is_zero(x)) {
+	} else if (sf80_zero(x)) {
 		r = pio2;
 	} else {
 		struct bf by = bf_from_f80(y), bx = bf_from_f80(x);
@@ -563,9 +553,9 @@ struct f80 sf80_f2xm1(struct sf80_ctx *c, struct f80 a)
 
 	if (sf80_nan_operands(c, a, a, false, &nan))
 		return nan;
-	if (is_zero(a))
+	if (sf80_zero(a))
 		return a;
-	if (is_inf(a))
+	if (sf80_inf(a))
 		return f80_sign(a) ? f80_make(true, 16383, 0x8000000000000000ull) : a;
 	if (denormal_traps(c, a))
 		return a;
@@ -605,23 +595,23 @@ struct f80 sf80_yl2x(struct sf80_ctx *c, struct f80 y, struct f80 x)
 
 	if (sf80_nan_operands(c, y, x, true, &nan))
 		return nan;
-	if (f80_sign(x) && !is_zero(x)) {
+	if (f80_sign(x) && !sf80_zero(x)) {
 		c->flags |= SF80_IE;
 		return f80_indefinite();
 	}
-	if (!is_zero(x) && (denormal_traps(c, y) || denormal_traps(c, x)))
+	if (!sf80_zero(x) && (denormal_traps(c, y) || denormal_traps(c, x)))
 		return y;
-	if (is_zero(x)) {
-		if (is_zero(y)) {
+	if (sf80_zero(x)) {
+		if (sf80_zero(y)) {
 			c->flags |= SF80_IE;
 			return f80_indefinite();
 		}
-		if (!is_inf(y))
+		if (!sf80_inf(y))
 			c->flags |= SF80_ZE;
 		return f80_make(!sy, 0x7fff, 0x8000000000000000ull);
 	}
-	if (is_inf(x)) {
-		if (is_zero(y)) {
+	if (sf80_inf(x)) {
+		if (sf80_zero(y)) {
 			c->flags |= SF80_IE;
 			return f80_indefinite();
 		}
@@ -640,15 +630,15 @@ struct f80 sf80_yl2x(struct sf80_ctx *c, struct f80 y, struct f80 x)
 		}
 		l = bf_add(bf_int(e), log2_near1(bf_sub(m, bf_int(1)), bf_add(m, bf_int(1))));
 		if (!l.sig) { /* x == 1 */
-			if (is_inf(y)) {
+			if (sf80_inf(y)) {
 				c->flags |= SF80_IE;
 				return f80_indefinite();
 			}
 			return f80_make(sy, 0, 0);
 		}
-		if (is_inf(y))
+		if (sf80_inf(y))
 			return f80_make(sy != below_one, 0x7fff, 0x8000000000000000ull);
-		if (is_zero(y))
+		if (sf80_zero(y))
 			return f80_make(sy != below_one, 0, 0);
 		return bf_to_f80(c, bf_mul(bf_from_f80(y), l));
 	}
@@ -663,26 +653,26 @@ struct f80 sf80_yl2xp1(struct sf80_ctx *c, struct f80 y, struct f80 x)
 	if (sf80_nan_operands(c, y, x, true, &nan))
 		return nan;
 	bx = bf_from_f80(x);
-	if (is_inf(x) || (!is_zero(x) && bx.neg && bx.exp >= 0)) {
+	if (sf80_inf(x) || (!sf80_zero(x) && bx.neg && bx.exp >= 0)) {
 		/* Outside the documented range: log2(1 + x) through FYL2X's rules. */
 		struct sf80_ctx scratch = *c;
-		struct f80 onep = is_inf(x) ? x : sf80_add(&scratch, x, one());
+		struct f80 onep = sf80_inf(x) ? x : sf80_add(&scratch, x, one());
 
 		return sf80_yl2x(c, y, onep);
 	}
 	if (denormal_traps(c, y) || denormal_traps(c, x))
 		return y;
-	if (is_zero(x)) {
-		if (is_inf(y)) {
+	if (sf80_zero(x)) {
+		if (sf80_inf(y)) {
 			c->flags |= SF80_IE;
 			return f80_indefinite();
 		}
 		return f80_make(sy != f80_sign(x), 0, 0);
 	}
 	l = log2_near1(bx, bf_add(bx, bf_int(2)));
-	if (is_inf(y))
+	if (sf80_inf(y))
 		return f80_make(sy != bx.neg, 0x7fff, 0x8000000000000000ull);
-	if (is_zero(y))
+	if (sf80_zero(y))
 		return f80_make(sy != bx.neg, 0, 0);
 	return bf_to_f80(c, bf_mul(bf_from_f80(y), l));
 }

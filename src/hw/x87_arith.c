@@ -92,12 +92,19 @@ static enum exec_status mem_source(struct cpu *cpu, const struct insn *in, bool 
 	return EXEC_OK;
 }
 
-/* #D for a denormal memory operand; true when unmasked (the instruction stops). */
-static bool mem_denormal_traps(struct cpu *cpu, struct sf80_ctx *c, bool denormal)
+/*
+ * #D for a denormal memory operand; true when unmasked (the instruction stops). Not
+ * raised with a NaN in ST(0), nor when ST(0) is a zero divisor (#Z wins, as for
+ * register operands).
+ */
+static bool mem_denormal_traps(struct cpu *cpu, struct sf80_ctx *c, bool denormal,
+			       bool st0_divisor)
 {
 	struct f80 a = x87_st(cpu, 0);
 
 	if (!denormal || sf80_is_nan(a) || sf80_is_unsupported(a))
+		return false;
+	if (st0_divisor && sf80_classify(a) == SF80_CLASS_ZERO)
 		return false;
 	c->flags |= SF80_DE;
 	return !(c->fcw & SF80_DE);
@@ -138,7 +145,7 @@ static enum exec_status do_arith(struct cpu *cpu, const struct insn *in)
 	a = x87_st(cpu, dst);
 	if (!x87_mem_op(in))
 		b = x87_st(cpu, src);
-	if (mem_denormal_traps(cpu, &c, mem_denormal)) {
+	if (mem_denormal_traps(cpu, &c, mem_denormal, op == OP_DIVR)) {
 		x87_commit(cpu, &c);
 		return EXEC_OK;
 	}
@@ -260,7 +267,7 @@ static enum exec_status do_compare(struct cpu *cpu, const struct insn *in)
 	} else {
 		if (!x87_mem_op(in) && in->mnemonic != ZYDIS_MNEMONIC_FTST)
 			b = x87_st(cpu, i);
-		mem_denormal_traps(cpu, &c, mem_denormal);
+		mem_denormal_traps(cpu, &c, mem_denormal, false);
 		r = sf80_compare(&c, x87_st(cpu, 0), b, quiet);
 		if (!x87_commit(cpu, &c)) {
 			/* Unmasked #IA or #D: the codes are still set; nothing pops. */

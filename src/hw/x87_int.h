@@ -134,8 +134,28 @@ const struct operand *x87_mem_op(const struct insn *in);
 /* Push v, or the masked response to a stack overflow (#IS, C1 = 1). */
 void x87_push(struct cpu *cpu, struct f80 v);
 
+enum x87_kind {
+	X87_NONCONTROL, /* waits; updates FIP/FCS/FOP (and FDP/FDS with a memory operand) */
+	X87_CONTROL,    /* waits; leaves the pointers */
+	X87_NOWAIT,     /* FNINIT, FNCLEX, FNSTCW, FNSTSW, FNSTENV, FNSAVE */
+};
+
 typedef enum exec_status x87_fn(struct cpu *cpu, const struct insn *in);
-/* Run fn as a non-control x87 instruction: #NM, pending #MF, FIP/FOP/FDP, precise faults. */
+/*
+ * Run fn as an x87 instruction of that kind: #NM, the pending #MF, FIP/FOP/FDP, and
+ * precise faults (the FPU state is restored when fn faults).
+ */
+enum exec_status x87_run(struct cpu *cpu, const struct insn *in, enum x87_kind kind, x87_fn *fn);
 enum exec_status x87_run_noncontrol(struct cpu *cpu, const struct insn *in, x87_fn *fn);
+
+/* FNINIT's state (SDM Vol. 2A "FINIT/FNINIT"). */
+void x87_init_state(struct cpu *cpu);
+/* ES and B follow the unmasked flags after FCW or FSW is loaded. */
+void x87_update_es(struct cpu *cpu);
+/* A loaded control word with the reserved bits as the hardware keeps them. */
+uint16_t x87_fcw_of(uint32_t v);
+/* 80-bit memory image (little-endian significand, then sign and exponent). */
+void x87_put_f80(uint8_t *b, struct f80 v);
+struct f80 x87_get_f80(const uint8_t *b);
 
 #endif

@@ -26,6 +26,16 @@ static const struct feature features[] = {
 	{"pae", W_1_EDX, 6, true, true},
 	{"cx8", W_1_EDX, 8, true, true},
 	{"apic", W_1_EDX, 9, true, true},
+	{"mmx", W_1_EDX, 23, true, true},
+	{"fxsr", W_1_EDX, 24, true, true},
+	{"sse", W_1_EDX, 25, true, true},
+	{"sse2", W_1_EDX, 26, true, true},
+	{"pni", W_1_ECX, 0, true, true},
+	{"sse3", W_1_ECX, 0, true, true},
+	{"ssse3", W_1_ECX, 9, true, false},
+	{"sse4.1", W_1_ECX, 19, true, false},
+	{"sse4.2", W_1_ECX, 20, true, false},
+	{"xsave", W_1_ECX, 26, true, false},
 	{"sep", W_1_EDX, 11, true, true},
 	{"pge", W_1_EDX, 13, true, true},
 	{"cmov", W_1_EDX, 15, true, true},
@@ -235,7 +245,7 @@ static void brand(uint32_t leaf, struct cpuid_regs *out)
 }
 
 void cpuid_query(const struct cpuid_model *m, uint32_t leaf, uint32_t subleaf,
-		 struct cpuid_regs *out)
+		 bool cr4_osxsave, struct cpuid_regs *out)
 {
 	memset(out, 0, sizeof(*out));
 	switch (leaf) {
@@ -256,6 +266,9 @@ void cpuid_query(const struct cpuid_model *m, uint32_t leaf, uint32_t subleaf,
 		out->ebx = (m->apic_id << 24) | (m->ncpus << 16) | (8 << 8);
 		out->ecx = m->leaf1_ecx;
 		out->edx = m->leaf1_edx;
+		/* OSXSAVE mirrors CR4.OSXSAVE (SDM Vol. 2A, CPUID leaf 1). */
+		if (cr4_osxsave && (m->leaf1_ecx & (1u << 26)))
+			out->ecx |= 1u << 27;
 		if (m->ncpus > 1)
 			out->edx |= 1u << 28; /* HTT: the count in EBX[23:16] is meaningful */
 		break;
@@ -264,6 +277,19 @@ void cpuid_query(const struct cpuid_model *m, uint32_t leaf, uint32_t subleaf,
 			out->ebx = m->leaf7_ebx;
 			out->ecx = m->leaf7_ecx;
 			out->edx = m->leaf7_edx;
+		}
+		break;
+	case 0xd:
+		/* XSAVE state: x87 and SSE (SDM Vol. 1, 13.2); AVX arrives with VEX. */
+		if (!(m->leaf1_ecx & (1u << 26)))
+			break;
+		if (subleaf == 0) {
+			out->eax = 3;
+			out->ebx = 576;
+			out->ecx = 576;
+		} else if (subleaf == 1) {
+			out->eax = 3; /* XSAVEOPT, XSAVEC */
+			out->ebx = 576;
 		}
 		break;
 	case 0x80000000:

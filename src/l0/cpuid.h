@@ -32,7 +32,7 @@ bool cpuid_model_init(struct cpuid_model *m, const char *spec, unsigned ncpus, c
 bool cpuid_model_known(const char *spec);
 void cpuid_models_print(FILE *f);
 void cpuid_query(const struct cpuid_model *m, uint32_t leaf, uint32_t subleaf,
-		 struct cpuid_regs *out);
+		 bool cr4_osxsave, struct cpuid_regs *out);
 /* Is the named feature offered (for L0's own decisions: MSRs that exist, …)? */
 bool cpuid_has(const struct cpuid_model *m, const char *feature);
 

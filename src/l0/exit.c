@@ -36,7 +36,8 @@ static enum exit_action handle_cpuid(struct vcpu *vcpu)
 	struct cpuid_regs r;
 	uint64_t *gpr = vcpu->cpu.gpr;
 
-	cpuid_query(&vcpu->cpuid, (uint32_t)gpr[R_RAX], (uint32_t)gpr[R_RCX], &r);
+	cpuid_query(&vcpu->cpuid, (uint32_t)gpr[R_RAX], (uint32_t)gpr[R_RCX],
+		    (vcpu->cpu.cr4 & CR4_OSXSAVE) != 0, &r);
 	gpr[R_RAX] = r.eax;
 	gpr[R_RBX] = r.ebx;
 	gpr[R_RCX] = r.ecx;
@@ -154,7 +155,7 @@ static enum exit_action handle_wrmsr(struct vcpu *vcpu)
 	return EXIT_RESUME;
 }
 
-/* XSETBV (SDM Vol. 2D): XCR0 bit 0 set; only x87 state is offered until SSE lands. */
+/* XSETBV (SDM Vol. 2D): XCR0 = x87 (bit 0, always) with or without SSE (bit 1). */
 static enum exit_action handle_xsetbv(struct vcpu *vcpu)
 {
 	uint64_t *gpr = vcpu->cpu.gpr;
@@ -164,7 +165,7 @@ static enum exit_action handle_xsetbv(struct vcpu *vcpu)
 		vcpu_inject_exception(vcpu, VEC_UD, false, 0);
 		return EXIT_RESUME;
 	}
-	if ((uint32_t)gpr[R_RCX] != 0 || val != 1 || vcpu->cpu.cpl != 0) {
+	if ((uint32_t)gpr[R_RCX] != 0 || (val != 1 && val != 3) || vcpu->cpu.cpl != 0) {
 		vcpu_inject_exception(vcpu, VEC_GP, true, 0);
 		return EXIT_RESUME;
 	}

@@ -59,7 +59,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		page[2048 + off + bit / 8] &= (uint8_t)~(1u << (bit % 8)); /* write */
 	}
 	if (cfg->smp < 1 || cfg->smp > VM_MAX_VCPUS) {
-		snprintf(err, errlen, "-smp %u: nestvm supports 1 to %u vCPUs", cfg->smp, VM_MAX_VCPUS);
+		snprintf(err, errlen, "-smp %u: too many SMP CPUs (max %u)", cfg->smp, VM_MAX_VCPUS);
 		vm_destroy(vm);
 		return NULL;
 	}

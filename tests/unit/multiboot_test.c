@@ -517,7 +517,7 @@ TEST(multiboot, file_errors)
 
 	p.kernel = "/nonexistent/kernel.elf";
 	ASSERT_FALSE(multiboot_load(&p, &mb, err, sizeof(err)));
-	ASSERT_TRUE(!strcmp(err, "-kernel /nonexistent/kernel.elf: No such file or directory"));
+	ASSERT_TRUE(!strcmp(err, "-kernel /nonexistent/kernel.elf: could not load kernel: No such file or directory"));
 	p.kernel = notelf;
 	ASSERT_FALSE(multiboot_load(&p, &mb, err, sizeof(err)));
 	ASSERT_TRUE(strstr(err, ": no Multiboot header in the first 8192 bytes") != NULL);

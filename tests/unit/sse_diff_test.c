@@ -673,7 +673,7 @@ TEST(sse_diff, fp_unmasked_exceptions)
 		if (op->sz < 4 || !host_has(op->feature))
 			continue;
 		cpu = sse_test_cpu();
-		for (unsigned v = 0; v < 400; v++) {
+		for (unsigned v = 0; v < 2000; v++) {
 			struct native_state n, h;
 			fill(n.x0, op->sz);
 			fill(n.x1, op->sz);

@@ -192,16 +192,6 @@ static void make_image(uint8_t *img, uint16_t fcw, unsigned top, unsigned nregs,
 
 static unsigned mismatches, compared, op_base;
 
-static uint64_t ulp_index(const uint8_t *r)
-{
-	uint64_t sig;
-	uint16_t se;
-
-	memcpy(&sig, r, 8);
-	memcpy(&se, r + 8, 2);
-	return ((uint64_t)(se & 0x7fff) << 48) ^ ((sig & 0x7fffffffffffffffull) >> 15);
-}
-
 /* Registers equal, or within one ulp when tol (same sign and exponent class). */
 static bool regs_match(const uint8_t *a, const uint8_t *b, bool tol)
 {
@@ -215,7 +205,6 @@ static bool regs_match(const uint8_t *a, const uint8_t *b, bool tol)
 			return false;
 		memcpy(&sx, x, 8);
 		memcpy(&sy, y, 8);
-		(void)ulp_index;
 		if (x[8] == y[8] ? (sx - sy + 1 > 2) : (sx + 1 != 0 || sy != 0x8000000000000000ull))
 			if (!(x[8] != y[8] && sy + 1 == 0 && sx == 0x8000000000000000ull))
 				return false;
@@ -295,6 +284,13 @@ static const struct diff_op arith_ops[] = {
 	{"fprem", {0xd9, 0xf8}, 2, 0}, {"fprem1", {0xd9, 0xf5}, 2, 0},
 	{"fscale", {0xd9, 0xfd}, 2, 0}, {"fcmovb", {0xda, 0xc1}, 2, 0},
 	{"fcmovnbe", {0xdb, 0xd1}, 2, 0}, {"fcmovu", {0xda, 0xd9}, 2, 0},
+	{"fsubp", {0xde, 0xe9}, 2, 0}, {"fdivrp", {0xde, 0xf1}, 2, 0},
+	{"fadd st1,st0", {0xdc, 0xc1}, 2, 0}, {"fmul st1,st0", {0xdc, 0xc9}, 2, 0},
+	{"fucomp st1", {0xdd, 0xe9}, 2, 0}, {"fxch st3", {0xd9, 0xcb}, 2, 0},
+	{"fld st3", {0xd9, 0xc3}, 2, 0}, {"fstp st3", {0xdd, 0xdb}, 2, 0},
+	{"fcmove", {0xda, 0xc9}, 2, 0}, {"fcmovnu", {0xdb, 0xd9}, 2, 0},
+	{"ffreep st1", {0xdf, 0xc1}, 2, 0}, {"fcom2 alias", {0xdc, 0xd1}, 2, 0},
+	{"fxch4 alias", {0xdd, 0xc9}, 2, 0}, {"fstp1 alias", {0xd9, 0xd9}, 2, 0},
 };
 
 static const struct diff_op unary_ops[] = {
@@ -327,6 +323,11 @@ static const struct diff_op load_ops[] = {
 	{"fidivr m32", {0xda, 0x3b}, 2, 0x14}, {"fcom m64", {0xdc, 0x13}, 2, 8},
 	{"ficomp m16", {0xde, 0x1b}, 2, 0x12}, {"fbld", {0xdf, 0x23}, 2, 0x2a},
 	{"fldcw", {0xd9, 0x2b}, 2, 0x12},
+	{"fiadd m32", {0xda, 0x03}, 2, 0x14}, {"fisub m16", {0xde, 0x23}, 2, 0x12},
+	{"fisubr m32", {0xda, 0x2b}, 2, 0x14}, {"fidiv m16", {0xde, 0x33}, 2, 0x12},
+	{"fmul m64", {0xdc, 0x0b}, 2, 8}, {"fsub m32", {0xd8, 0x23}, 2, 4},
+	{"fdivr m64", {0xdc, 0x3b}, 2, 8}, {"fcomp m32", {0xd8, 0x1b}, 2, 4},
+	{"ficom m32", {0xda, 0x13}, 2, 0x14},
 };
 
 static const uint16_t fcws[] = {
@@ -460,6 +461,7 @@ TEST(x87_diff, loads)
 TEST(x87_diff, fnstenv_layout)
 {
 	static const uint8_t fnstenv[] = {0xd9, 0x33}, fnsave[] = {0xdd, 0x33};
+	static const uint8_t fnstenv16[] = {0x66, 0xd9, 0x33}, fnsave16[] = {0x66, 0xdd, 0x33};
 	struct cpu *cpu;
 	struct run_block rb, n, e;
 
@@ -479,6 +481,13 @@ TEST(x87_diff, fnstenv_layout)
 			ASSERT_EQ(n.mem[26] | n.mem[27] << 8, e.mem[26] | e.mem[27] << 8);
 			ASSERT_EQ(0, memcmp(n.mem + 28, e.mem + 28, w ? 80 : 0));
 			ASSERT_EQ(0, memcmp(n.out, e.out, 12));
+			/* 16-bit operand size: 14-byte environment (94-byte save) */
+			insn = w ? fnsave16 : fnstenv16;
+			n = e = rb;
+			native_run(insn, 3, &n);
+			ASSERT_TRUE(emu_run(cpu, insn, 3, &e));
+			ASSERT_EQ(0, memcmp(n.mem, e.mem, 6));
+			ASSERT_EQ(0, memcmp(n.mem + 14, e.mem + 14, w ? 80 : 0));
 		}
 	}
 	insn_test_free(cpu);

@@ -206,7 +206,7 @@ TEST(x87, env_layouts)
 	ASSERT_EQ(EXEC_OK, RUN(cpu, 0xdd, 0x03)); /* fld qword [ebx] */
 	ASSERT_EQ(EXEC_OK, RUN(cpu, 0xd9, 0x33)); /* fnstenv [ebx] */
 	ASSERT_EQ(0xffff037f, insn_test_peek(cpu, 0x9000, 4));
-	ASSERT_EQ(0xffff3fff, insn_test_peek(cpu, 0x9008, 4)); /* R7 zero (the qword was 0) */
+	ASSERT_EQ(0xffff7fff, insn_test_peek(cpu, 0x9008, 4)); /* R7 zero (the qword was 0) */
 	ASSERT_EQ(0x4000, insn_test_peek(cpu, 0x900c, 4));
 	ASSERT_EQ(0x05030008, insn_test_peek(cpu, 0x9010, 4));
 	ASSERT_EQ(0x9000, insn_test_peek(cpu, 0x9014, 4));
@@ -222,7 +222,7 @@ TEST(x87, env_layouts)
 	insn_test_poke(cpu, 0x9000, 2, 0x0c7f);
 	ASSERT_EQ(EXEC_OK, RUN(cpu, 0x66, 0xd9, 0x23)); /* fldenv [ebx] (16-bit) */
 	ASSERT_EQ(0x0c7f, cpu->x87.fcw);
-	ASSERT_EQ(0x3fff, cpu->x87.ftw);
+	ASSERT_EQ(0x7fff, cpu->x87.ftw);
 	insn_test_free(cpu);
 
 	/* Real mode, 16-bit: linear FIP split 15..0 / 19..16 with FOP */
