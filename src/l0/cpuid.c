@@ -18,6 +18,7 @@ struct feature {
 };
 
 static const struct feature features[] = {
+	{"fpu", W_1_EDX, 0, true, true},
 	{"vme", W_1_EDX, 1, false, false},
 	{"de", W_1_EDX, 2, true, true},
 	{"pse", W_1_EDX, 3, true, true},

@@ -71,7 +71,10 @@ static void flat(struct segment *s, uint16_t sel, uint32_t ar)
  */
 struct cpu *insn_test_cpu(enum cpu_mode mode)
 {
-	struct test_machine *m = calloc(1, sizeof(*m));
+	struct test_machine *m = aligned_alloc(64, (sizeof(*m) + 63) & ~(size_t)63);
+
+	/* struct cpu holds 32-byte-aligned SIMD registers. */
+	memset(m, 0, sizeof(*m));
 
 	m->slat.translate = test_translate;
 	m->slat.mmio_read = test_mmio_read;

@@ -67,7 +67,10 @@ static void flat(struct segment *s, uint16_t sel, uint32_t ar)
  */
 struct cpu *sys_test_cpu(enum cpu_mode mode)
 {
-	struct sys_machine *m = calloc(1, sizeof(*m));
+	struct sys_machine *m = aligned_alloc(64, (sizeof(*m) + 63) & ~(size_t)63);
+
+	/* struct cpu holds 32-byte-aligned SIMD registers. */
+	memset(m, 0, sizeof(*m));
 	struct cpu *cpu = &m->cpu;
 
 	m->slat.translate = sys_translate;
