@@ -103,9 +103,13 @@ void intr_prepare_entry(struct vcpu *vcpu)
 	if (vcpu->cpu.tsc >= lapic_next_event(apic))
 		lapic_update_timer(apic);
 	platform_update(vcpu->vm);
+	/*
+	 * INIT and the start-up IPI that follows it can both arrive within one quantum; the
+	 * SIPI is read before INIT's reset would drop it, and applied after.
+	 */
+	int sipi = lapic_take_sipi(apic);
 	if (lapic_take_init(apic))
 		vcpu_init_state(vcpu);
-	int sipi = lapic_take_sipi(apic);
 	if (sipi >= 0)
 		vcpu_sipi(vcpu, (uint8_t)sipi);
 	v->cpu_based_vm_exec_control &= ~(CPU_BASED_INTR_WINDOW_EXITING | CPU_BASED_NMI_WINDOW_EXITING);
