@@ -174,6 +174,56 @@ static enum exit_action handle_xsetbv(struct vcpu *vcpu)
 	return EXIT_RESUME;
 }
 
+/*
+ * VMCALL from L1: KVM's hypercall ABI (Linux Documentation/virt/kvm/x86/hypercalls.rst),
+ * since guests written for KVM use it: number in RAX, arguments in RBX, RCX, RDX, RSI,
+ * result in RAX. nestvm implements KVM_HC_SEND_IPI; other numbers return -KVM_ENOSYS.
+ */
+#define KVM_HC_SEND_IPI 10
+#define KVM_ENOSYS 1000
+#define KVM_EPERM 1
+
+static enum exit_action handle_vmcall(struct vcpu *vcpu)
+{
+	uint64_t *gpr = vcpu->cpu.gpr;
+	bool long_mode = (vcpu->vmcs01.guest_cs_ar_bytes & AR_L) != 0;
+	uint64_t mask = long_mode ? ~0ull : 0xffffffffull;
+	uint64_t nr = gpr[R_RAX] & mask;
+	int64_t ret;
+
+	if (vcpu->cpu.cpl != 0) {
+		ret = -KVM_EPERM;
+	} else if (nr == KVM_HC_SEND_IPI) {
+		/* a0/a1: bitmap of APIC IDs from a2 upwards; a3: ICR low (vector, mode). */
+		uint64_t bitmap[2] = {gpr[R_RBX] & mask, gpr[R_RCX] & mask};
+		uint64_t min = gpr[R_RDX] & mask;
+		uint32_t icr = (uint32_t)gpr[R_RSI];
+		struct lapic_ipi ipi = {
+			.vector = (uint8_t)icr,
+			.delivery_mode = (enum lapic_delivery_mode)((icr >> 8) & 7),
+			.shorthand = APIC_SHORTHAND_NONE,
+			.level = true,
+			.x2apic = true,
+		};
+		unsigned bits = long_mode ? 64 : 32;
+		ret = 0;
+		for (unsigned w = 0; w < 2; w++) {
+			for (unsigned b = 0; b < bits; b++) {
+				uint64_t id = min + w * bits + b;
+				if (!((bitmap[w] >> b) & 1) || id >= vcpu->vm->nvcpus)
+					continue;
+				lapic_deliver(&vcpu->vm->vcpus[id]->lapic, &ipi);
+				ret++;
+			}
+		}
+	} else {
+		ret = -KVM_ENOSYS;
+	}
+	gpr[R_RAX] = (uint64_t)ret & mask;
+	vcpu_skip_instruction(vcpu);
+	return EXIT_RESUME;
+}
+
 static enum exit_action handle_skip(struct vcpu *vcpu)
 {
 	vcpu_skip_instruction(vcpu);
@@ -209,7 +259,7 @@ static exit_fn *const exit_handlers[VCPU_EXIT_REASONS] = {
 	[EXIT_REASON_GETSEC] = handle_ud,
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_INVD] = handle_skip,
-	[EXIT_REASON_VMCALL] = handle_ud,
+	[EXIT_REASON_VMCALL] = handle_vmcall,
 	[EXIT_REASON_VMCLEAR] = handle_ud,
 	[EXIT_REASON_VMLAUNCH] = handle_ud,
 	[EXIT_REASON_VMPTRLD] = handle_ud,
