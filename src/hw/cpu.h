@@ -331,6 +331,12 @@ struct cpu {
 
 	/* Scratch used by string instructions to know they were interrupted. */
 	uint64_t stop_request; /* nonzero: leave the run loop at the next boundary */
+	/*
+	 * An interrupt is pending for the processor from outside (the platform raised one
+	 * while the guest ran, e.g. through an MMIO write): with external-interrupt exiting
+	 * it causes a VM exit at the next instruction boundary (SDM Vol. 3C, 26.2).
+	 */
+	bool ext_intr;
 };
 
 void cpu_init(struct cpu *cpu);

@@ -278,6 +278,7 @@ static exit_fn *const exit_handlers[VCPU_EXIT_REASONS] = {
 	[EXIT_REASON_XSETBV] = handle_xsetbv,
 	[EXIT_REASON_PREEMPTION_TIMER] = handle_resume,
 	[EXIT_REASON_INTERRUPT_WINDOW] = handle_resume,
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_resume,
 	[EXIT_REASON_NMI_WINDOW] = handle_resume,
 };
 

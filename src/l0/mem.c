@@ -48,8 +48,16 @@ static void slat01_mmio_write(const struct slat *slat, uint64_t gpa, unsigned si
 	const struct mem *mem = slat->opaque;
 
 	if (mem->mmio_hook && mem->mmio_hook(mem->mmio_hook_opaque, gpa, size, true, &value))
-		return;
+		goto kick;
 	bus_mmio_write(mem->bus, gpa, size, value);
+kick:
+	/*
+	 * A device write can raise or unblock an interrupt (an I/O APIC unmask, an APIC
+	 * EOI or ICR write): L0 must look before L1 runs on, as on silicon, where the MMIO
+	 * access exits to L0 or the interrupt is an external interrupt.
+	 */
+	if (mem->kick)
+		mem->kick(mem->mmio_hook_opaque);
 }
 
 bool mem_init(struct mem *mem, uint64_t l1_size, struct bus *bus, char *err, size_t errlen)

@@ -36,6 +36,8 @@ struct mem {
 	/* Consulted before the bus: per-vCPU MMIO such as the local APIC page. */
 	bool (*mmio_hook)(void *opaque, uint64_t gpa, unsigned size, bool write, uint64_t *value);
 	void *mmio_hook_opaque;
+	/* Called after every MMIO write (with mmio_hook_opaque). */
+	void (*kick)(void *opaque);
 	struct slat slat01;     /* translator for L1: slots, then MMIO */
 };
 

@@ -17,6 +17,13 @@ static bool vm_lapic_mmio(void *opaque, uint64_t gpa, unsigned size, bool write,
 	return intr_lapic_mmio(vm->current, gpa, size, write, value);
 }
 
+/* Make the running vCPU leave guest mode at the next boundary (an external interrupt). */
+static void vm_kick(void *opaque)
+{
+	struct vm *vm = opaque;
+	vm->current->cpu.ext_intr = true;
+}
+
 struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 {
 	struct vm *vm = calloc(1, sizeof(*vm));
@@ -84,6 +91,7 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	vm->mem.mmio_hook = vm_lapic_mmio;
+	vm->mem.kick = vm_kick;
 	vm->mem.mmio_hook_opaque = vm;
 	return vm;
 }

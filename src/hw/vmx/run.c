@@ -255,6 +255,11 @@ void vmx_run(struct cpu *cpu, struct vmcs *vmcs, const struct slat *slat)
 		}
 		if (exec_one(cpu) == EXEC_VMEXIT)
 			break;
+		if (cpu->ext_intr && (vmcs->pin_based_vm_exec_control & PIN_BASED_EXT_INTR_MASK)) {
+			cpu->ext_intr = false;
+			vmexit(cpu, EXIT_REASON_EXTERNAL_INTERRUPT, 0);
+			break;
+		}
 	}
 out:
 	if (timer && (vmcs->vm_exit_controls & VM_EXIT_SAVE_VMX_PREEMPTION_TIMER))
