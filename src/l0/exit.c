@@ -38,6 +38,9 @@ static enum exit_action handle_cpuid(struct vcpu *vcpu)
 
 	cpuid_query(&vcpu->cpuid, (uint32_t)gpr[R_RAX], (uint32_t)gpr[R_RCX],
 		    (vcpu->cpu.cr4 & CR4_OSXSAVE) != 0, &r);
+	/* CPUID.1:EDX.APIC follows IA32_APIC_BASE.EN (SDM Vol. 3A, 11.4.3). */
+	if ((uint32_t)gpr[R_RAX] == 1 && !lapic_is_enabled(&vcpu->lapic))
+		r.edx &= ~(1u << 9);
 	gpr[R_RAX] = r.eax;
 	gpr[R_RBX] = r.ebx;
 	gpr[R_RCX] = r.ecx;
@@ -124,6 +127,47 @@ static enum exit_action handle_io(struct vcpu *vcpu)
 	/* Unfinished REP: leave RIP on the instruction so it continues (like an interrupted REP). */
 	if (!count)
 		vcpu_skip_instruction(vcpu);
+	return EXIT_RESUME;
+}
+
+/*
+ * CR access (SDM Vol. 3C, Table 28-3): L0 intercepts only CR8, the local APIC's task
+ * priority (TPR bits 7:4 = CR8 bits 3:0, SDM Vol. 3A, 11.8.6.1).
+ */
+static enum exit_action handle_cr_access(struct vcpu *vcpu)
+{
+	uint64_t q = vcpu->vmcs01.exit_qualification;
+	unsigned cr = q & 0xf, type = (q >> 4) & 3, reg = (q >> 8) & 0xf;
+	struct lapic *apic = &vcpu->lapic;
+
+	if (cr != 8 || type > 1) {
+		fprintf(stderr, "nestvm: unexpected CR access exit (qualification 0x%" PRIx64 ")\n", q);
+		return stop_with(vcpu, VM_STATUS_INTERNAL);
+	}
+	if (type == 0) {
+		uint64_t val = reg == R_RSP ? vcpu->vmcs01.guest_rsp : vcpu->cpu.gpr[reg];
+		if (val & ~0xfull) {
+			vcpu_inject_exception(vcpu, VEC_GP, true, 0);
+			return EXIT_RESUME;
+		}
+		/* With the APIC disabled CR8 is still a register of its own. */
+		if (lapic_is_x2apic(apic))
+			lapic_msr_write(apic, 0x808, val << 4);
+		else if (lapic_is_enabled(apic))
+			lapic_mmio_write(apic, 0x80, 4, val << 4);
+		vcpu->cpu.cr8 = val;
+	} else {
+		uint64_t tpr = vcpu->cpu.cr8 << 4;
+		if (lapic_is_x2apic(apic))
+			lapic_msr_read(apic, 0x808, &tpr);
+		else if (lapic_is_enabled(apic))
+			tpr = lapic_mmio_read(apic, 0x80, 4);
+		if (reg == R_RSP)
+			vcpu->vmcs01.guest_rsp = (tpr >> 4) & 0xf;
+		else
+			vcpu->cpu.gpr[reg] = (tpr >> 4) & 0xf;
+	}
+	vcpu_skip_instruction(vcpu);
 	return EXIT_RESUME;
 }
 
@@ -224,6 +268,19 @@ static enum exit_action handle_vmcall(struct vcpu *vcpu)
 	return EXIT_RESUME;
 }
 
+/*
+ * PAUSE (exiting only with several vCPUs): L1 spins waiting for another vCPU. The spin
+ * lasts until the end of this quantum, as it would in real time, and the others run.
+ */
+static enum exit_action handle_pause(struct vcpu *vcpu)
+{
+	vcpu_skip_instruction(vcpu);
+	if (vcpu->cpu.tsc < vcpu->slice_end)
+		vcpu->cpu.tsc = vcpu->slice_end;
+	vcpu->yield = true;
+	return EXIT_RESUME;
+}
+
 static enum exit_action handle_skip(struct vcpu *vcpu)
 {
 	vcpu_skip_instruction(vcpu);
@@ -273,6 +330,8 @@ static exit_fn *const exit_handlers[VCPU_EXIT_REASONS] = {
 	[EXIT_REASON_INVVPID] = handle_ud,
 	[EXIT_REASON_VMFUNC] = handle_ud,
 	[EXIT_REASON_IO_INSTRUCTION] = handle_io,
+	[EXIT_REASON_CR_ACCESS] = handle_cr_access,
+	[EXIT_REASON_PAUSE_INSTRUCTION] = handle_pause,
 	[EXIT_REASON_MSR_READ] = handle_rdmsr,
 	[EXIT_REASON_MSR_WRITE] = handle_wrmsr,
 	[EXIT_REASON_XSETBV] = handle_xsetbv,

@@ -41,8 +41,14 @@ static void lapic_send_ipi(void *opaque, const struct lapic_ipi *ipi)
 	}
 	for (unsigned i = 0; i < vm->nvcpus; i++) {
 		struct vcpu *t = vm->vcpus[i];
-		if (lapic_ipi_matches(&t->lapic, ipi, t == sender))
-			lapic_deliver(&t->lapic, ipi);
+		if (!lapic_ipi_matches(&t->lapic, ipi, t == sender))
+			continue;
+		lapic_deliver(&t->lapic, ipi);
+		/* Directed yield: the sender usually waits for the target's answer. */
+		if (t != sender) {
+			sender->yield = true;
+			sender->cpu.ext_intr = true;
+		}
 	}
 }
 

@@ -24,9 +24,13 @@ static void setup_vmcs01(struct vcpu *vcpu)
 	struct vm *vm = vcpu->vm;
 
 	memset(v, 0, sizeof(*v));
+	/* Virtual NMIs: L1's IRET unblocks NMIs, and NMI-window exiting is allowed (SDM 26.3). */
 	v->pin_based_vm_exec_control = PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
+				       PIN_BASED_VIRTUAL_NMIS |
 				       PIN_BASED_VMX_PREEMPTION_TIMER;
+	/* CR8 is the local APIC's TPR, which L0 emulates: its accesses exit (no TPR shadow). */
 	v->cpu_based_vm_exec_control = CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
+				       CPU_BASED_CR8_LOAD_EXITING | CPU_BASED_CR8_STORE_EXITING |
 				       CPU_BASED_USE_MSR_BITMAPS |
 				       CPU_BASED_ACTIVATE_SECONDARY_CONTROLS;
 	v->secondary_vm_exec_control = SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_VPID |
@@ -54,6 +58,9 @@ void vcpu_init(struct vcpu *vcpu, struct vm *vm, unsigned id)
 	cpu_init(&vcpu->cpu);
 	vcpu->pmsr.misc_enable = 1u << 0; /* fast strings */
 	setup_vmcs01(vcpu);
+	/* With several vCPUs a spinning one gives the CPU to the others (PAUSE exiting). */
+	if (vm->cfg.smp > 1)
+		vcpu->vmcs01.cpu_based_vm_exec_control |= CPU_BASED_PAUSE_EXITING;
 	intr_vcpu_init(vcpu);
 	vcpu->cpuid = vm->cpuid;
 	vcpu->cpuid.apic_id = id;
@@ -120,6 +127,7 @@ enum slice_result vcpu_run_slice(struct vcpu *vcpu, uint64_t until_tsc)
 	struct vm *vm = vcpu->vm;
 	struct vmcs *v = &vcpu->vmcs01;
 
+	vcpu->slice_end = until_tsc;
 	while (vcpu->cpu.tsc < until_tsc) {
 		intr_prepare_entry(vcpu);
 		uint64_t next = intr_next_event(vcpu), now = vcpu->cpu.tsc;
@@ -144,6 +152,10 @@ enum slice_result vcpu_run_slice(struct vcpu *vcpu, uint64_t until_tsc)
 			trace_exit(vcpu, reason);
 		if (exit_dispatch(vcpu, reason) == EXIT_STOP)
 			return SLICE_STOP;
+		if (vcpu->yield) {
+			vcpu->yield = false;
+			return SLICE_DONE;
+		}
 		if (vm->bus.stop) {
 			if (vm->bus.stop_reason && !(vm->bus.stop_status & 1))
 				fprintf(stderr, "nestvm: %s\n", vm->bus.stop_reason);

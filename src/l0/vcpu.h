@@ -43,6 +43,8 @@ struct vcpu {
 	uint64_t exit_count[VCPU_EXIT_REASONS];
 	uint64_t exits;
 	bool stop;     /* leave the run loop */
+	bool yield;    /* end the slice early: L1 spins (PAUSE) waiting for another vCPU */
+	uint64_t slice_end;
 	int status;    /* exit status when stop is set by L0 itself */
 };
 

@@ -190,7 +190,7 @@ static int schedule(struct vm *vm)
 	for (;;) {
 		unsigned idle = 0;
 
-		vm->quantum_end += VM_QUANTUM;
+		vm->quantum_end += vm->nvcpus > 1 ? VM_QUANTUM_SMP : VM_QUANTUM;
 		for (unsigned i = 0; i < vm->nvcpus; i++) {
 			struct vcpu *vcpu = vm->vcpus[i];
 			vm->current = vcpu;

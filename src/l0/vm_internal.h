@@ -15,6 +15,8 @@
 /* vCPUs run interleaved on one host thread, a quantum of TSC each (docs/decisions.md). */
 #define VM_MAX_VCPUS 64
 #define VM_QUANTUM (1ull << 16)
+/* With several vCPUs a shorter quantum keeps IPI latency low. */
+#define VM_QUANTUM_SMP (1ull << 13)
 
 struct vm {
 	struct vm_config cfg;

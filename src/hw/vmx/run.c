@@ -198,8 +198,12 @@ static bool window_exit(struct cpu *cpu, struct vmcs *v)
 {
 	uint32_t proc = v->cpu_based_vm_exec_control;
 
+	/*
+	 * NMI window: no virtual-NMI blocking and no MOV-SS blocking; this processor also
+	 * holds the exit back while STI blocks events, as SDM 26.7.6 allows.
+	 */
 	if ((proc & CPU_BASED_NMI_WINDOW_EXITING) &&
-	    !(cpu->interruptibility & (INTR_BLOCK_NMI | INTR_BLOCK_MOV_SS))) {
+	    !(cpu->interruptibility & (INTR_BLOCK_NMI | INTR_BLOCK_MOV_SS | INTR_BLOCK_STI))) {
 		vmexit(cpu, EXIT_REASON_NMI_WINDOW, 0);
 		return true;
 	}
