@@ -280,6 +280,26 @@ void cpuid_query(const struct cpuid_model *m, uint32_t leaf, uint32_t subleaf,
 			out->edx = m->leaf7_edx;
 		}
 		break;
+	case 0xb: {
+		/* Extended topology (SDM Vol. 2A, CPUID leaf 0BH): one thread per core, all cores
+		 * in one package; EDX is the x2APIC ID. */
+		unsigned shift = 0;
+		while ((1u << shift) < m->ncpus)
+			shift++;
+		out->edx = m->apic_id;
+		if (subleaf == 0) {
+			out->eax = 0;
+			out->ebx = 1;
+			out->ecx = (1u << 8) | subleaf; /* SMT level */
+		} else if (subleaf == 1) {
+			out->eax = shift;
+			out->ebx = m->ncpus;
+			out->ecx = (2u << 8) | subleaf; /* core level */
+		} else {
+			out->ecx = subleaf & 0xff;      /* invalid level */
+		}
+		break;
+	}
 	case 0xd:
 		/* XSAVE state: x87 and SSE (SDM Vol. 1, 13.2); AVX arrives with VEX. */
 		if (!(m->leaf1_ecx & (1u << 26)))
