@@ -14,6 +14,13 @@
 #include "hw/vmx/vmx_arch.h"
 #include "l0/vm_internal.h"
 
+/*
+ * A VM exit and the VM entry that follows cost L1 this much time (TSC ticks), about what
+ * a round trip costs on silicon: guest time stays deterministic and exit-heavy loops see
+ * realistic prices (docs/decisions.md "Time").
+ */
+#define L0_EXIT_COST 1000
+
 /* L0 takes the CPU back at least this often (VMX-preemption timer ticks, TSC >> 5). */
 #define L0_TIME_SLICE (1u << 16)
 
@@ -143,6 +150,7 @@ enum slice_result vcpu_run_slice(struct vcpu *vcpu, uint64_t until_tsc)
 		 */
 		v->vmx_preemption_timer_value = timer_ticks_until(now, next < until_tsc ? next : until_tsc);
 		vmx_run(&vcpu->cpu, v, &vm->mem.slat01);
+		vcpu->cpu.tsc += L0_EXIT_COST;
 
 		uint32_t reason = v->vm_exit_reason & VMX_EXIT_REASONS_BASIC_MASK;
 		vcpu->exits++;
