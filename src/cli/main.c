@@ -130,6 +130,7 @@ int main(int argc, char **argv)
 		.trace = o.trace,
 		.max_insns = o.max_insns,
 		.no_pit = o.no_pit,
+		.realtime = o.realtime,
 	};
 	vm = vm_create(&cfg, err, sizeof(err));
 	if (!vm)

@@ -20,7 +20,7 @@ enum option_id {
 	OPT_SERIAL, OPT_DEVICE, OPT_NOGRAPHIC, OPT_DISPLAY, OPT_VGA, OPT_VNC, OPT_MONITOR,
 	OPT_NODEFAULTS, OPT_NO_REBOOT, OPT_NO_SHUTDOWN, OPT_GLOBAL, OPT_NAME, OPT_RTC,
 	OPT_ICOUNT, OPT_BOOT,
-	OPT_STATS, OPT_TRACE, OPT_MAX_INSNS, OPT_HELP, OPT_VERSION,
+	OPT_STATS, OPT_TRACE, OPT_MAX_INSNS, OPT_CLOCK, OPT_HELP, OPT_VERSION,
 };
 
 struct option_desc {
@@ -48,7 +48,7 @@ static const struct option_desc option_table[] = {
 	{"global", "DRIVER.PROP=V", "Machine", "accepted, ignored", OPT_GLOBAL},
 	{"name", "NAME", "Machine", "accepted, ignored", OPT_NAME},
 	{"rtc", "OPTS", "Machine", "accepted, ignored", OPT_RTC},
-	{"icount", "OPTS", "Machine", "accepted, ignored for now", OPT_ICOUNT},
+	{"icount", "OPTS", "Machine", "deterministic time (the default; see -clock)", OPT_ICOUNT},
 	{"boot", "OPTS", "Machine", "accepted, ignored", OPT_BOOT},
 
 	{"serial", "DEV", "Devices", "COM1 backend: stdio (default), none, file:PATH", OPT_SERIAL},
@@ -63,6 +63,8 @@ static const struct option_desc option_table[] = {
 	{"stats", NULL, "nestvm", "print exit statistics at the end", OPT_STATS},
 	{"trace", "PATTERN", "nestvm", "enable trace events matching PATTERN", OPT_TRACE},
 	{"max-insns", "N", "nestvm", "stop after N guest instructions (0: no limit)", OPT_MAX_INSNS},
+	{"clock", "MODE", "nestvm", "deterministic (default: time advances with instructions) or realtime",
+	 OPT_CLOCK},
 	{"help", NULL, "nestvm", "print this help and exit", OPT_HELP},
 	{"h", NULL, "nestvm", "same as -help", OPT_HELP},
 	{"version", NULL, "nestvm", "print the version and exit", OPT_VERSION},
@@ -397,7 +399,18 @@ static bool apply(struct options *o, const struct option_desc *d, const char *ar
 	case OPT_NAME:
 	case OPT_RTC:
 	case OPT_ICOUNT:
+		/* QEMU's -icount asks for instruction-counted time: nestvm's deterministic mode. */
+		o->realtime = false;
+		return true;
 	case OPT_BOOT:
+		return true;
+	case OPT_CLOCK:
+		if (!strcmp(arg, "deterministic"))
+			o->realtime = false;
+		else if (!strcmp(arg, "realtime"))
+			o->realtime = true;
+		else
+			return fail(err, errlen, "-clock %s: not deterministic or realtime", arg);
 		return true;
 	case OPT_STATS:
 		o->stats = true;

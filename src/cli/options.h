@@ -43,6 +43,7 @@ struct options {
 	bool nographic, no_reboot, no_shutdown, nodefaults;
 	bool stats;
 	bool no_pit; /* -machine pit=off */
+	bool realtime; /* -clock realtime */
 	const char *trace;
 	uint64_t max_insns;
 };

@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <time.h>
 
 #include "hw/access.h"
 #include "hw/flags.h"
@@ -129,6 +130,35 @@ static bool halted(const struct vmcs *v)
 	       v->guest_activity_state == ACTIVITY_WAIT_SIPI;
 }
 
+static uint64_t host_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * -clock realtime: guest time (the TSC, 1 GHz) never runs behind the host's clock since
+ * the VM started, and a halted vCPU waits on the host instead of jumping ahead.
+ */
+static void realtime_sync(struct vcpu *vcpu, bool halted_now, uint64_t next_event)
+{
+	struct vm *vm = vcpu->vm;
+	uint64_t now = host_ns() - vm->start_ns;
+
+	if (halted_now && next_event != UINT64_MAX && next_event > now) {
+		uint64_t wait = next_event - now;
+		if (wait > 10000000ull)
+			wait = 10000000ull; /* look at the devices at least every 10 ms */
+		struct timespec ts = {(time_t)(wait / 1000000000ull), (long)(wait % 1000000000ull)};
+		nanosleep(&ts, NULL);
+		now = host_ns() - vm->start_ns;
+	}
+	if (now > vcpu->cpu.tsc)
+		vcpu->cpu.tsc = now;
+}
+
 enum slice_result vcpu_run_slice(struct vcpu *vcpu, uint64_t until_tsc)
 {
 	struct vm *vm = vcpu->vm;
@@ -136,6 +166,8 @@ enum slice_result vcpu_run_slice(struct vcpu *vcpu, uint64_t until_tsc)
 
 	vcpu->slice_end = until_tsc;
 	while (vcpu->cpu.tsc < until_tsc) {
+		if (vm->cfg.realtime)
+			realtime_sync(vcpu, halted(v), intr_next_event(vcpu));
 		intr_prepare_entry(vcpu);
 		uint64_t next = intr_next_event(vcpu), now = vcpu->cpu.tsc;
 		/* Nothing will ever wake a halted vCPU with no timer and nothing pending. */
@@ -148,7 +180,11 @@ enum slice_result vcpu_run_slice(struct vcpu *vcpu, uint64_t until_tsc)
 		 * L0 takes the CPU back at the next timer event (a halted L1's time jumps
 		 * there), at the end of the quantum, and at least every L0_TIME_SLICE ticks.
 		 */
-		v->vmx_preemption_timer_value = timer_ticks_until(now, next < until_tsc ? next : until_tsc);
+		uint64_t target = next < until_tsc ? next : until_tsc;
+		/* Real time: a halted vCPU must not jump ahead of the host clock in vmx_run. */
+		if (vm->cfg.realtime && halted(v))
+			target = now;
+		v->vmx_preemption_timer_value = timer_ticks_until(now, target);
 		vmx_run(&vcpu->cpu, v, &vm->mem.slat01);
 		vcpu->cpu.tsc += L0_EXIT_COST;
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hw/flags.h"
 #include "l0/stats.h"
@@ -191,6 +192,13 @@ static int schedule(struct vm *vm)
 		unsigned idle = 0;
 
 		vm->quantum_end += vm->nvcpus > 1 ? VM_QUANTUM_SMP : VM_QUANTUM;
+		/* With -clock realtime the vCPUs' time may have jumped past several quanta. */
+		uint64_t slowest = UINT64_MAX;
+		for (unsigned i = 0; i < vm->nvcpus; i++)
+			if (vm->vcpus[i]->cpu.tsc < slowest)
+				slowest = vm->vcpus[i]->cpu.tsc;
+		if (vm->quantum_end <= slowest)
+			vm->quantum_end = slowest + (vm->nvcpus > 1 ? VM_QUANTUM_SMP : VM_QUANTUM);
 		for (unsigned i = 0; i < vm->nvcpus; i++) {
 			struct vcpu *vcpu = vm->vcpus[i];
 			vm->current = vcpu;
@@ -214,6 +222,10 @@ static int schedule(struct vm *vm)
 
 int vm_run(struct vm *vm)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	vm->start_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	int status = schedule(vm);
 
 	if (vm->cfg.stats)

@@ -24,6 +24,7 @@ struct vm_config {
 	const char *trace;      /* trace event pattern or NULL */
 	uint64_t max_insns;     /* stop after this many guest instructions (0 = no limit) */
 	bool no_pit;            /* -machine pit=off */
+	bool realtime;          /* -clock realtime: guest time follows the host's clock */
 };
 
 /*

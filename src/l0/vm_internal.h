@@ -27,6 +27,7 @@ struct vm {
 	unsigned nvcpus;
 	struct vcpu *current;  /* the vCPU running now (vCPUs are interleaved on one thread) */
 	uint64_t quantum_end;  /* TSC at which the running vCPU yields to the next */
+	uint64_t start_ns;     /* host monotonic clock when the VM started (-clock realtime) */
 	struct platform platform;
 	uint64_t msr_bitmap;   /* machine addresses of L0's bitmaps for vmcs01 */
 	uint64_t io_bitmap_a, io_bitmap_b;
