@@ -35,6 +35,11 @@ GUEST_TESTS64 := guests/demo/demo.c \
 	guests/paging/paging64.c guests/bench/cpubench.c guests/apic/lapic.c
 GUEST_TESTS64 += guests/cpu/x87.c
 GUEST_TESTS64 += guests/cpu/sse.c
+GUEST_TESTS64 += guests/platform/pic_pit.c
+GUEST_TESTS64 += guests/platform/rtc.c
+GUEST_TESTS64 += guests/platform/ioapic.c
+GUEST_TESTS64 += guests/platform/acpi.c
+GUEST_TESTS64 += guests/platform/pci.c
 GUEST_TESTS32 := guests/cpu/legacy32.c
 
 GUEST_TESTS64 := $(wildcard $(GUEST_TESTS64))

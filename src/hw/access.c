@@ -123,7 +123,7 @@ static enum exec_status translate(struct cpu *cpu, uint64_t linear, uint32_t acc
 	bool cacheable = true;
 	uint64_t gpa;
 
-	if (e->tag == tag && (e->global || e->pcid == current_pcid(cpu))) {
+	if (tlb_hit(cpu, e, tag)) {
 		x->host = e->host + (linear & 0xfff);
 		x->hpa = e->hpa + (linear & 0xfff);
 		x->gpa = 0;
@@ -159,6 +159,7 @@ static enum exec_status translate(struct cpu *cpu, uint64_t linear, uint32_t acc
 		e->hpa = x->hpa & ~0xfffull;
 		e->pcid = current_pcid(cpu);
 		e->global = pr.global;
+		e->epoch = pr.global ? cpu->tlb.global_epoch : cpu->tlb.epoch;
 	}
 	return EXEC_OK;
 }
@@ -283,8 +284,7 @@ enum exec_status mem_read(struct cpu *cpu, unsigned seg, uint64_t offset, unsign
 	if ((linear & 0xfff) + size <= 4096 && !misaligned_ac(cpu, linear, size, 0)) {
 		uint64_t vpage = linear >> 12;
 		struct tlb_entry *e = &cpu->tlb.read[vpage & (TLB_ENTRIES - 1)];
-		if (e->tag == ((vpage << 1) | (cpu->cpl == 3)) &&
-		    (e->global || e->pcid == current_pcid(cpu))) {
+		if (tlb_hit(cpu, e, (vpage << 1) | (cpu->cpl == 3))) {
 			*value = bits_load_le(e->host + (linear & 0xfff), size);
 			return EXEC_OK;
 		}
@@ -304,8 +304,7 @@ enum exec_status mem_write(struct cpu *cpu, unsigned seg, uint64_t offset, unsig
 	if ((linear & 0xfff) + size <= 4096 && !misaligned_ac(cpu, linear, size, 0)) {
 		uint64_t vpage = linear >> 12;
 		struct tlb_entry *e = &cpu->tlb.write[vpage & (TLB_ENTRIES - 1)];
-		if (e->tag == ((vpage << 1) | (cpu->cpl == 3)) &&
-		    (e->global || e->pcid == current_pcid(cpu))) {
+		if (tlb_hit(cpu, e, (vpage << 1) | (cpu->cpl == 3))) {
 			bits_store_le(e->host + (linear & 0xfff), size, value);
 			return EXEC_OK;
 		}
@@ -467,8 +466,7 @@ uint8_t *fetch_translate(struct cpu *cpu, uint64_t linear, uint64_t *hpa,
 	struct tlb_entry *e = &cpu->tlb.fetch[vpage & (TLB_ENTRIES - 1)];
 	struct xlate x;
 
-	if (e->tag == ((vpage << 1) | (cpu->cpl == 3)) &&
-	    (e->global || e->pcid == current_pcid(cpu))) {
+	if (tlb_hit(cpu, e, (vpage << 1) | (cpu->cpl == 3))) {
 		*hpa = e->hpa + (linear & 0xfff);
 		*st = EXEC_OK;
 		return e->host + (linear & 0xfff);

@@ -233,6 +233,7 @@ struct tlb_entry {
 	uint64_t hpa;    /* machine-physical page address (offset in machine RAM) */
 	uint16_t pcid;
 	bool global;
+	uint32_t epoch;  /* valid only while it equals the TLB's epoch (global: global_epoch) */
 };
 #define TLB_INVALID (~0ull)
 
@@ -241,6 +242,8 @@ struct tlb {
 	struct tlb_entry write[TLB_ENTRIES];
 	struct tlb_entry fetch[TLB_ENTRIES];
 	const struct slat *slat; /* the translation the entries were filled under */
+	/* Whole-TLB flushes bump these instead of touching every entry. */
+	uint32_t epoch, global_epoch;
 };
 
 /* Exit information latched by hw/ and written into the VMCS at VM exit. */

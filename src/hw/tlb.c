@@ -15,20 +15,31 @@ static void flush_array(struct tlb_entry *a, bool keep_global, int pcid)
 	}
 }
 
-void tlb_flush_all(struct cpu *cpu)
+static void flush_arrays(struct cpu *cpu)
 {
-	cpu->fetch_page.linear_page = ~0ull;
 	flush_array(cpu->tlb.read, false, -1);
 	flush_array(cpu->tlb.write, false, -1);
 	flush_array(cpu->tlb.fetch, false, -1);
 }
 
+/* O(1): a new epoch makes every entry stale (CR3, CR0.WP and CR4 writes are frequent). */
+void tlb_flush_all(struct cpu *cpu)
+{
+	cpu->fetch_page.linear_page = ~0ull;
+	if (++cpu->tlb.epoch == 0 || ++cpu->tlb.global_epoch == 0) {
+		/* An epoch wrapped: old entries could look current again. */
+		flush_arrays(cpu);
+		cpu->tlb.epoch = cpu->tlb.global_epoch = 1;
+	}
+}
+
 void tlb_flush_nonglobal(struct cpu *cpu)
 {
 	cpu->fetch_page.linear_page = ~0ull;
-	flush_array(cpu->tlb.read, true, -1);
-	flush_array(cpu->tlb.write, true, -1);
-	flush_array(cpu->tlb.fetch, true, -1);
+	if (++cpu->tlb.epoch == 0) {
+		flush_arrays(cpu);
+		cpu->tlb.epoch = cpu->tlb.global_epoch = 1;
+	}
 }
 
 void tlb_flush_pcid(struct cpu *cpu, uint16_t pcid)

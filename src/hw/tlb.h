@@ -6,9 +6,21 @@
 #ifndef NESTVM_HW_TLB_H
 #define NESTVM_HW_TLB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hw/cpu.h"
+
+/* Does entry e translate tag (linear page << 1 | user) for the current PCID? */
+static inline bool tlb_hit(const struct cpu *cpu, const struct tlb_entry *e, uint64_t tag)
+{
+	if (e->tag != tag)
+		return false;
+	if (e->global)
+		return e->epoch == cpu->tlb.global_epoch;
+	return e->epoch == cpu->tlb.epoch &&
+	       e->pcid == ((cpu->cr4 & CR4_PCIDE) ? (uint16_t)(cpu->cr3 & 0xfff) : 0);
+}
 
 void tlb_flush_all(struct cpu *cpu);        /* every entry, global ones too */
 void tlb_flush_nonglobal(struct cpu *cpu);  /* MOV to CR3 without PCID preservation */

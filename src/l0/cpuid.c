@@ -189,6 +189,20 @@ bool cpuid_model_init(struct cpuid_model *m, const char *spec, unsigned ncpus, c
 			p += len;
 			continue;
 		}
+		/* QEMU CPU properties that are not CPUID features: accepted, no effect here. */
+		static const char *const props[] = {"host-phys-bits", "phys-bits", "migratable",
+						    "check", "enforce", "l3-cache", "pmu", "level",
+						    "xlevel", "model-id", "host-cache-info"};
+		bool prop = false;
+		for (size_t k = 0; k < sizeof(props) / sizeof(props[0]); k++) {
+			size_t pl = strlen(props[k]);
+			if (len >= pl && !strncmp(p, props[k], pl) && (len == pl || p[pl] == '='))
+				prop = true;
+		}
+		if (prop) {
+			p += len;
+			continue;
+		}
 		if (*p == '+' || *p == '-') {
 			on = *p == '+';
 			name++;
