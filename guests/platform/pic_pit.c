@@ -10,13 +10,15 @@
 
 static volatile unsigned irq_count[256];
 static volatile uint8_t isr_in_handler;
+static volatile bool no_eoi; /* the handler leaves IRQ0 in service */
 
 void platform_irq(unsigned long vector)
 {
 	irq_count[vector & 0xff]++;
 	if (vector == VEC_IRQ0) {
 		isr_in_handler = pic_read_reg(PIC1_CMD, 0x0b);
-		outb(PIC_EOI, PIC1_CMD);
+		if (!no_eoi)
+			outb(PIC_EOI, PIC1_CMD);
 	}
 }
 
@@ -123,6 +125,53 @@ static void test_lint0_mask(void)
 	outb(0xff, PIC1_DATA);
 }
 
+/* IRQ0 left in service blocks further IRQ0s until a specific EOI (OCW2 0x60 | level). */
+static void test_in_service(void)
+{
+	unsigned before;
+	uint8_t isr;
+
+	outb(0xfe, PIC1_DATA);
+	no_eoi = true;
+	before = irq_count[VEC_IRQ0];
+	wait_irq0(before);
+	report(irq_count[VEC_IRQ0] == before + 1, "IRQ0 taken without EOI (%u -> %u)", before, irq_count[VEC_IRQ0]);
+	asm volatile("sti" ::: "memory");
+	pit_delay(2, 12000); /* ~10 PIT periods */
+	asm volatile("cli" ::: "memory");
+	isr = pic_read_reg(PIC1_CMD, 0x0b);
+	report(irq_count[VEC_IRQ0] == before + 1 && (isr & 1), "IRQ0 in service blocks IRQ0 (%u more, ISR %#x)",
+	       irq_count[VEC_IRQ0] - before - 1, isr);
+	no_eoi = false;
+	outb(0x60, PIC1_CMD); /* specific EOI, level 0 */
+	report(pic_read_reg(PIC1_CMD, 0x0b) == 0, "specific EOI for IR0 clears the ISR");
+	wait_irq0(before + 1);
+	report(irq_count[VEC_IRQ0] > before + 1, "IRQ0 resumes after the specific EOI");
+	outb(0xff, PIC1_DATA);
+}
+
+/* Mode 0 (interrupt on terminal count): OUT rises once, one IRQ0, no reload. */
+static void test_mode0(void)
+{
+	unsigned before;
+
+	outb(0xfe, PIC1_DATA);
+	asm volatile("sti" ::: "memory");
+	pit_delay(2, 2400); /* let a pending IRQ0 of mode 2 in */
+	asm volatile("cli" ::: "memory");
+	before = irq_count[VEC_IRQ0];
+	pit_program(0, 0, 2000);
+	wait_irq0(before);
+	report(irq_count[VEC_IRQ0] == before + 1, "mode 0: terminal count raises IRQ0");
+	asm volatile("sti" ::: "memory");
+	pit_delay(2, 24000); /* ~10 times the count */
+	asm volatile("cli" ::: "memory");
+	report(irq_count[VEC_IRQ0] == before + 1, "mode 0: only one interrupt (%u)", irq_count[VEC_IRQ0] - before);
+	outb(0xe2, PIT_CMD);
+	report((inb(PIT_CH0) & 0xbe) == 0xb0, "mode 0 read-back status: OUT high, lo/hi, mode 0");
+	outb(0xff, PIC1_DATA);
+}
+
 static void test_latch(void)
 {
 	uint16_t c[4];
@@ -214,6 +263,8 @@ int main(void)
 	test_mask();
 	test_rate();
 	test_lint0_mask();
+	test_in_service();
+	test_mode0();
 	test_latch();
 	test_port61();
 	asm volatile("cli");

@@ -20,7 +20,7 @@
 #define VEC_IRQ8 VEC_BASE2
 
 static volatile unsigned irq8_count;
-static volatile uint8_t c_in_handler;
+static volatile uint8_t c_in_handler, c_or;
 
 static uint8_t rtc_read(uint8_t reg)
 {
@@ -39,6 +39,7 @@ void platform_irq(unsigned long vector)
 	if (vector == VEC_IRQ8) {
 		irq8_count++;
 		c_in_handler = rtc_read(REG_C);
+		c_or |= c_in_handler;
 		outb(PIC_EOI, PIC2_CMD);
 		outb(PIC_EOI, PIC1_CMD);
 	}
@@ -191,6 +192,64 @@ static void test_periodic(void)
 	rtc_write(REG_A, a);
 }
 
+/* SET (register B bit 7) holds the clock while the time is written. */
+static void test_set(void)
+{
+	uint8_t b = rtc_read(REG_B), m0, h0, s1, m1, h1;
+
+	m0 = rtc_read(0x02);
+	h0 = rtc_read(0x04);
+	rtc_write(REG_B, b | 0x80);
+	rtc_write(0x00, 0x58);
+	rtc_write(0x02, 0x59);
+	rtc_write(0x04, 0x23);
+	pit_delay(2, 59659); /* 50 ms with the clock held */
+	report(rtc_read(0x00) == 0x58 && rtc_read(0x02) == 0x59 && rtc_read(0x04) == 0x23,
+	       "SET: written time 23:59:58 reads back");
+	rtc_write(REG_B, b);
+	for (int i = 0; i < 30; i++)
+		pit_delay(2, 59659); /* 1.5 s */
+	s1 = rtc_read(0x00);
+	m1 = rtc_read(0x02);
+	h1 = rtc_read(0x04);
+	report((s1 == 0x59 || s1 == 0x00 || s1 == 0x01) && (s1 == 0x59 ? m1 == 0x59 && h1 == 0x23 : m1 == 0 && h1 == 0),
+	       "clock runs on from 23:59:58 after SET clears (%02x:%02x:%02x)", h1, m1, s1);
+	/* Put back roughly the old hour and minute. */
+	rtc_write(REG_B, b | 0x80);
+	rtc_write(0x02, m0);
+	rtc_write(0x04, h0);
+	rtc_write(REG_B, b);
+}
+
+/* Update-ended interrupt (UIE): one per second with UF in register C. */
+static void test_update_irq(void)
+{
+	uint8_t a = rtc_read(REG_A), b = rtc_read(REG_B);
+	struct pit_clock c;
+	unsigned before;
+
+	asm volatile("cli");
+	rtc_write(REG_A, a & 0xf0); /* rate 0: no periodic flag (PF is set whatever PIE says) */
+	outb(0xfb, PIC1_DATA);
+	outb(0xfe, PIC2_DATA);
+	rtc_read(REG_C);
+	c_or = 0;
+	before = irq8_count;
+	rtc_write(REG_B, (b & ~B_PIE) | 0x10);
+	pit_clock_start(&c, 2);
+	asm volatile("sti" ::: "memory");
+	while (irq8_count == before && pit_clock_read(&c) < PIT_MS(1500))
+		;
+	asm volatile("cli" ::: "memory");
+	report(irq8_count == before + 1 && (c_or & 0x90) == 0x90 && !(c_or & C_PF),
+	       "UIE: update-ended interrupt with IRQF and UF (C %#x, %u interrupts)", c_or, irq8_count - before);
+	rtc_write(REG_B, b);
+	rtc_write(REG_A, a);
+	rtc_read(REG_C);
+	outb(0xff, PIC1_DATA);
+	outb(0xff, PIC2_DATA);
+}
+
 int main(void)
 {
 	set_irq_gate(VEC_IRQ8, irq_stub_0x38);
@@ -203,6 +262,8 @@ int main(void)
 	test_time();
 	test_update();
 	test_periodic();
+	test_set();
+	test_update_irq();
 	asm volatile("cli");
 	return report_summary();
 }

@@ -131,8 +131,9 @@ static enum exit_action handle_io(struct vcpu *vcpu)
 }
 
 /*
- * CR access (SDM Vol. 3C, Table 28-3): L0 intercepts only CR8, the local APIC's task
- * priority (TPR bits 7:4 = CR8 bits 3:0, SDM Vol. 3A, 11.8.6.1).
+ * CR access (SDM Vol. 3C, Table 28-3): L0 intercepts CR8, the local APIC's task
+ * priority (TPR bits 7:4 = CR8 bits 3:0, SDM Vol. 3A, 11.8.6.1), and CR4 writes that set
+ * bits of features CPUID hides (vcpu.c, hide_absent_features).
  */
 static enum exit_action handle_cr_access(struct vcpu *vcpu)
 {
@@ -140,6 +141,11 @@ static enum exit_action handle_cr_access(struct vcpu *vcpu)
 	unsigned cr = q & 0xf, type = (q >> 4) & 3, reg = (q >> 8) & 0xf;
 	struct lapic *apic = &vcpu->lapic;
 
+	/* CR4: L1 tried to set a bit of a feature its CPUID does not offer. */
+	if (cr == 4 && type == 0) {
+		vcpu_inject_exception(vcpu, VEC_GP, true, 0);
+		return EXIT_RESUME;
+	}
 	if (cr != 8 || type > 1) {
 		fprintf(stderr, "nestvm: unexpected CR access exit (qualification 0x%" PRIx64 ")\n", q);
 		return stop_with(vcpu, VM_STATUS_INTERNAL);

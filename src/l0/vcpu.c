@@ -58,6 +58,38 @@ static void setup_vmcs01(struct vcpu *vcpu)
 	v->guest_cr0 = CR0_ET | CR0_CD | CR0_NW;
 }
 
+/*
+ * The software CPU implements more than a -cpu model may offer. What CPUID hides, L1
+ * must not be able to use: instructions whose secondary control is off raise #UD, and
+ * CR4 bits of absent features are host-owned (shadow 0), so setting one exits to L0,
+ * which raises #GP as such a processor would (SDM Vol. 3A, 2.5).
+ */
+static void hide_absent_features(struct vcpu *vcpu)
+{
+	struct vmcs *v = &vcpu->vmcs01;
+	const struct cpuid_model *m = &vcpu->cpuid;
+	static const struct {
+		const char *feature;
+		uint64_t cr4;
+	} cr4_features[] = {
+		{"pcid", CR4_PCIDE}, {"smep", CR4_SMEP}, {"smap", CR4_SMAP},
+		{"fsgsbase", CR4_FSGSBASE}, {"umip", CR4_UMIP}, {"xsave", CR4_OSXSAVE},
+		{"fxsr", CR4_OSFXSR}, {"de", CR4_DE}, {"pae", CR4_PAE}, {"pge", CR4_PGE},
+		{"pse", CR4_PSE},
+	};
+
+	if (!cpuid_has(m, "invpcid"))
+		v->secondary_vm_exec_control &= ~SECONDARY_EXEC_ENABLE_INVPCID;
+	if (!cpuid_has(m, "rdtscp"))
+		v->secondary_vm_exec_control &= ~SECONDARY_EXEC_ENABLE_RDTSCP;
+	/* Features nestvm never offers: VMX (for now), SMX, PKE, LA57, VME/PVI. */
+	v->cr4_guest_host_mask = CR4_VMXE | CR4_SMXE | CR4_PKE | CR4_LA57 | CR4_VME | CR4_PVI;
+	for (size_t i = 0; i < sizeof(cr4_features) / sizeof(cr4_features[0]); i++)
+		if (!cpuid_has(m, cr4_features[i].feature))
+			v->cr4_guest_host_mask |= cr4_features[i].cr4;
+	v->cr4_read_shadow = 0;
+}
+
 void vcpu_init(struct vcpu *vcpu, struct vm *vm, unsigned id)
 {
 	memset(vcpu, 0, sizeof(*vcpu));
@@ -73,6 +105,7 @@ void vcpu_init(struct vcpu *vcpu, struct vm *vm, unsigned id)
 	vcpu->cpuid = vm->cpuid;
 	vcpu->cpuid.apic_id = id;
 	vcpu->cpu.vendor_amd = vm->cpuid.amd;
+	hide_absent_features(vcpu);
 	/* Application processors wait for INIT and start-up IPIs (SDM Vol. 3A, 10.4.1). */
 	if (id != 0)
 		vcpu_init_state(vcpu);
