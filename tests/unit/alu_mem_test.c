@@ -10,17 +10,10 @@
 
 #include "hw/flags.h"
 #include "hw/insn_handlers.h"
+#include "machine.h"
 #include "test.h"
 
 /* The shared test machine (tests/unit/mov_test.c). */
-struct cpu *insn_test_cpu(enum cpu_mode mode);
-void insn_test_free(struct cpu *cpu);
-uint64_t insn_test_peek(struct cpu *cpu, uint64_t gpa, unsigned size);
-void insn_test_poke(struct cpu *cpu, uint64_t gpa, unsigned size, uint64_t v);
-struct insn insn_test_make(const struct cpu *cpu, unsigned opsize);
-struct operand insn_test_reg(unsigned reg, unsigned size);
-struct operand insn_test_imm(uint64_t imm, unsigned size);
-struct operand insn_test_mem(unsigned seg, unsigned base, int64_t disp, unsigned size);
 
 #define DATA 0x100000ull     /* ordinary RAM */
 #define READ_ONLY 0x200000ull /* its 2-MiB page is made read-only below */

@@ -13,20 +13,10 @@
 #include "hw/flags.h"
 #include "hw/insn.h"
 #include "hw/insn_handlers.h"
+#include "machine.h"
 #include "test.h"
 
 /* Test machine, shared by the insn_* tests (tests/unit has no header of ours for it). */
-struct cpu *insn_test_cpu(enum cpu_mode mode);
-void insn_test_free(struct cpu *cpu);
-uint64_t insn_test_peek(struct cpu *cpu, uint64_t gpa, unsigned size);
-void insn_test_poke(struct cpu *cpu, uint64_t gpa, unsigned size, uint64_t v);
-struct insn insn_test_make(const struct cpu *cpu, unsigned opsize);
-struct operand insn_test_reg(unsigned reg, unsigned size);
-struct operand insn_test_imm(uint64_t imm, unsigned size);
-struct operand insn_test_mem(unsigned seg, unsigned base, int64_t disp, unsigned size);
-enum exec_status insn_test_run(struct cpu *cpu, const struct insn *in);
-bool insn_test_decode(const struct cpu *cpu, const uint8_t *bytes, unsigned len,
-		      struct insn *in);
 
 #define TEST_RAM_SIZE (4u << 20)
 

@@ -12,15 +12,9 @@
 #include "hw/insn.h"
 #include "hw/insn_handlers.h"
 #include "hw/simd.h"
+#include "machine.h"
 #include "test.h"
 
-struct cpu *insn_test_cpu(enum cpu_mode mode);
-void insn_test_free(struct cpu *cpu);
-uint64_t insn_test_peek(struct cpu *cpu, uint64_t gpa, unsigned size);
-void insn_test_poke(struct cpu *cpu, uint64_t gpa, unsigned size, uint64_t v);
-enum exec_status insn_test_run(struct cpu *cpu, const struct insn *in);
-bool insn_test_decode(const struct cpu *cpu, const uint8_t *bytes, unsigned len,
-		      struct insn *in);
 
 /* Shared with sse_diff_test.c. */
 struct cpu *sse_test_cpu(void);

@@ -6,17 +6,10 @@
 #include "hw/flags.h"
 #include "hw/insn.h"
 #include "hw/insn_handlers.h"
+#include "machine.h"
 #include "test.h"
 
 /* Test machine, defined in mov_test.c. */
-struct cpu *insn_test_cpu(enum cpu_mode mode);
-void insn_test_free(struct cpu *cpu);
-uint64_t insn_test_peek(struct cpu *cpu, uint64_t gpa, unsigned size);
-void insn_test_poke(struct cpu *cpu, uint64_t gpa, unsigned size, uint64_t v);
-struct insn insn_test_make(const struct cpu *cpu, unsigned opsize);
-enum exec_status insn_test_run(struct cpu *cpu, const struct insn *in);
-bool insn_test_decode(const struct cpu *cpu, const uint8_t *bytes, unsigned len,
-		      struct insn *in);
 
 /* A string instruction: opcode's low bit says byte (0) or opsize elements (1). */
 static struct insn str(struct cpu *cpu, insn_fn *fn, uint8_t opcode, unsigned opsize,

@@ -14,18 +14,12 @@
 #include "hw/cpu.h"
 #include "hw/flags.h"
 #include "hw/insn.h"
+#include "machine.h"
 #include "test.h"
 
 #if defined(__x86_64__)
 #include <sys/mman.h>
 
-struct cpu *insn_test_cpu(enum cpu_mode mode);
-void insn_test_free(struct cpu *cpu);
-uint64_t insn_test_peek(struct cpu *cpu, uint64_t gpa, unsigned size);
-void insn_test_poke(struct cpu *cpu, uint64_t gpa, unsigned size, uint64_t v);
-enum exec_status insn_test_run(struct cpu *cpu, const struct insn *in);
-bool insn_test_decode(const struct cpu *cpu, const uint8_t *bytes, unsigned len,
-		      struct insn *in);
 
 /* The native harness's block (offsets are baked into the generated code). */
 struct run_block {

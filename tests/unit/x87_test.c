@@ -11,15 +11,9 @@
 #include "hw/cpu.h"
 #include "hw/flags.h"
 #include "hw/insn.h"
+#include "machine.h"
 #include "test.h"
 
-struct cpu *insn_test_cpu(enum cpu_mode mode);
-void insn_test_free(struct cpu *cpu);
-uint64_t insn_test_peek(struct cpu *cpu, uint64_t gpa, unsigned size);
-void insn_test_poke(struct cpu *cpu, uint64_t gpa, unsigned size, uint64_t v);
-enum exec_status insn_test_run(struct cpu *cpu, const struct insn *in);
-bool insn_test_decode(const struct cpu *cpu, const uint8_t *bytes, unsigned len,
-		      struct insn *in);
 
 /* Decode and run one instruction given as bytes; returns the status (fault in cpu). */
 static enum exec_status run(struct cpu *cpu, const uint8_t *b, unsigned len)
