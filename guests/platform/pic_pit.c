@@ -93,17 +93,21 @@ static void test_rate(void)
 	unsigned before, got = 0;
 	uint32_t ticks = 0;
 
-	/* A host that starves the VMM delays interrupts: the best of three ~50 ms windows counts. */
+	/*
+	 * Never more than the elapsed periods (+20% and 2 for the edges of the window); a
+	 * host that starves the VMM delays interrupts, so the lower bound is loose (a quarter)
+	 * and the best of three ~50 ms windows counts.
+	 */
 	outb(0xfe, PIC1_DATA);
-	for (int attempt = 0; attempt < 3 && !(got >= 40 && got <= 60); attempt++) {
+	for (int attempt = 0; attempt < 3 && !RATE_OK(got, ticks / 1193); attempt++) {
 		before = irq_count[VEC_IRQ0];
 		asm volatile("sti" ::: "memory");
 		ticks = pit_delay(2, 59659);
 		asm volatile("cli" ::: "memory");
 		got = irq_count[VEC_IRQ0] - before;
 	}
-	report(got >= 40 && got <= 60, "IRQ0 rate: %u interrupts in %u PIT clocks with reload 1193 (expect ~50)", got,
-	       ticks);
+	report(RATE_OK(got, ticks / 1193), "IRQ0 rate: %u interrupts in %u PIT clocks with reload 1193 (expect %u)", got,
+	       ticks, ticks / 1193);
 	outb(0xff, PIC1_DATA);
 }
 
@@ -217,7 +221,7 @@ static void test_port61(void)
 	outb(1000 >> 8, PIT_CH2);
 	outb((inb(0x61) & ~0x02) | 0x01, 0x61);
 	/* Polling misses toggles while the host starves the VMM: the best of three windows counts. */
-	for (int attempt = 0; attempt < 3 && !(toggles >= 8 && toggles <= 40); attempt++) {
+	for (int attempt = 0; attempt < 3 && !(toggles >= 6 && toggles <= 30); attempt++) {
 		toggles = 0;
 		elapsed = 0;
 		last = inb(0x61) & 0x20;
@@ -231,7 +235,7 @@ static void test_port61(void)
 			prev = now;
 		}
 	}
-	report(toggles >= 8 && toggles <= 40, "port 0x61 bit 5 toggles with gate set (%u toggles in ~10 ms)", toggles);
+	report(toggles >= 6 && toggles <= 30, "port 0x61 bit 5 toggles with gate set (%u toggles in ~10 ms)", toggles);
 
 	/* Gate low: in mode 3 OUT goes high and stays there. */
 	outb(inb(0x61) & ~0x03, 0x61);

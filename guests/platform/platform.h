@@ -124,6 +124,12 @@ static inline uint64_t pit_clock_read(struct pit_clock *c)
 	return c->elapsed;
 }
 
+/*
+ * Interrupts counted in a window that should hold `want`: never more than 20% (+2 for
+ * the window's edges) over; at least a quarter, as a starved host VMM delivers late.
+ */
+#define RATE_OK(got, want) ((got) >= (want) / 4 && (got) <= (want) + (want) / 5 + 2)
+
 #define PIT_MS(ms) ((uint64_t)(ms) * PIT_HZ / 1000)
 
 /* Local APIC (SDM Vol. 3A, chapter 11). */

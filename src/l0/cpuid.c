@@ -50,6 +50,7 @@ static const struct feature features[] = {
 	{"tsc-deadline", W_1_ECX, 24, true, false},
 	{"hypervisor", W_1_ECX, 31, true, true},
 	{"fsgsbase", W_7_EBX, 0, true, false},
+	{"tsc_adjust", W_7_EBX, 1, true, false},
 	{"smep", W_7_EBX, 7, true, false},
 	{"erms", W_7_EBX, 9, true, false},
 	{"invpcid", W_7_EBX, 10, true, false},

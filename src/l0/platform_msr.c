@@ -141,6 +141,11 @@ bool platform_msr_write(struct vcpu *vcpu, uint32_t index, uint64_t value)
 			return false;
 		p->feature_control = value;
 		return true;
+	case MSR_IA32_TSC:
+		/* A TSC write moves IA32_TSC_ADJUST by the same amount (SDM Vol. 3B, 18.17.3). */
+		p->tsc_adjust += value - vcpu->cpu.tsc;
+		vcpu->cpu.tsc = value;
+		return true;
 	case MSR_IA32_TSC_ADJUST:
 		/* A write moves the TSC by the difference (SDM Vol. 3B, 18.17.3). */
 		vcpu->cpu.tsc += value - p->tsc_adjust;

@@ -51,7 +51,6 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 	page = mem_l0_page(&vm->mem, 0, &vm->msr_bitmap);
 	memset(page, 0xff, 4096);
 	static const uint32_t passthrough[] = {
-		0x10,       /* IA32_TIME_STAMP_COUNTER */
 		0x174, 0x175, 0x176, /* SYSENTER_CS/ESP/EIP */
 		0x1d9,      /* IA32_DEBUGCTL */
 		0x277,      /* IA32_PAT */
