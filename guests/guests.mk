@@ -49,7 +49,7 @@ GUEST_ELFS := $(foreach t,$(GUEST_TESTS64) $(GUEST_TESTS32),$(GUEST_OUT)/$(basen
 guest_lib_objs = $(patsubst guests/lib/%,$(GUEST_OUT)/lib$(1)/%.o,$(GUEST_LIB_SRCS))
 GUEST_LIB64 := $(call guest_lib_objs,64)
 GUEST_LIB32 := $(call guest_lib_objs,32)
-GUEST_HDRS := $(wildcard guests/lib/*.h)
+GUEST_HDRS := $(wildcard guests/lib/*.h guests/platform/*.h)
 
 guests: $(GUEST_ELFS)
 

@@ -99,12 +99,14 @@ static void test_rate(void)
 	 * and the best of three ~50 ms windows counts.
 	 */
 	outb(0xfe, PIC1_DATA);
-	for (int attempt = 0; attempt < 3 && !RATE_OK(got, ticks / 1193); attempt++) {
+	for (int attempt = 0; attempt < 3; attempt++) {
 		before = irq_count[VEC_IRQ0];
 		asm volatile("sti" ::: "memory");
 		ticks = pit_delay(2, 59659);
 		asm volatile("cli" ::: "memory");
 		got = irq_count[VEC_IRQ0] - before;
+		if (RATE_OK(got, ticks / 1193))
+			break;
 	}
 	report(RATE_OK(got, ticks / 1193), "IRQ0 rate: %u interrupts in %u PIT clocks with reload 1193 (expect %u)", got,
 	       ticks, ticks / 1193);
