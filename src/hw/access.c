@@ -138,7 +138,11 @@ static enum exec_status translate(struct cpu *cpu, uint64_t linear, uint32_t acc
 		/* SMAP decisions depend on RFLAGS.AC: never cache them. */
 		if (!user && pr.user && (cpu->cr4 & CR4_SMAP))
 			cacheable = false;
-		if ((acc & ACC_WRITE) && !pr.writable)
+		/*
+		 * Write entries only for pages writable at every level, so that none depends
+		 * on CR0.WP and a WP change needs no flush (kvm-unit-tests toggles it often).
+		 */
+		if ((acc & ACC_WRITE) && (!pr.writable || !pr.rw_all))
 			cacheable = false;
 	} else {
 		gpa = (cpu->efer & EFER_LMA) ? linear : (uint32_t)linear;

@@ -80,7 +80,8 @@ static enum exec_status write_cr0(struct cpu *cpu, uint64_t value)
 	cpu->cr0 = value;
 	cpu->efer = efer;
 	/* The software TLB caches translations and WP-dependent write permission. */
-	if ((old ^ value) & (CR0_PG | CR0_WP))
+	/* WP needs no flush: no cached write permission depends on it (access.c). */
+	if ((old ^ value) & CR0_PG)
 		tlb_flush_all(cpu);
 	cpu_update_mode(cpu);
 	return EXEC_OK;

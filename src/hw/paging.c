@@ -219,6 +219,7 @@ static enum exec_status walk(struct cpu *cpu, uint64_t linear, uint32_t acc,
 	}
 	res->gpa = page_base | (linear & ((1ull << shift) - 1));
 	res->user = user_page;
+	res->rw_all = writable;
 	/* A later write may use this translation directly only if it is already dirty. */
 	res->writable = access_allowed(cpu, acc | ACC_WRITE, user_page, writable, nx) &&
 			((lv[nlv - 1].entry & PTE_D) || (acc & ACC_WRITE));

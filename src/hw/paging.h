@@ -15,6 +15,7 @@ struct paging_result {
 	uint64_t gpa;     /* of the byte at the linear address */
 	bool writable;    /* a write by this privilege would be allowed (dirty set by walk) */
 	bool user;        /* U/S of the translation */
+	bool rw_all;      /* R/W set at every level: writable whatever CR0.WP says */
 	bool global;
 	bool nx;
 	unsigned page_shift; /* 12, 21, 22 or 30 */
