@@ -76,6 +76,12 @@ static bool pci_testdev_create(struct bus *bus, const char *opts, char *err, siz
 			snprintf(err, errlen, "membar=%s: not a size", kv[i].value);
 			return false;
 		}
+		/* A BAR is a power of two, at least a page here, and must fit the window. */
+		if (membar && ((membar & (membar - 1)) || membar < 4096 || membar > (1ull << 26))) {
+			snprintf(err, errlen, "membar=%s: not a power of two from 4K to 64M",
+				 kv[i].value);
+			return false;
+		}
 	}
 	if (!bus)
 		return true;
