@@ -126,6 +126,14 @@ void vcpu_skip_instruction(struct vcpu *vcpu)
 	v->guest_rip = rip;
 	/* The emulated instruction completed: blocking by STI or MOV SS ends (SDM 26.3.1.5). */
 	v->guest_interruptibility_info &= ~(INTR_BLOCK_STI | INTR_BLOCK_MOV_SS);
+	/*
+	 * Single-stepping L1 through an instruction L0 emulated: the trap the processor
+	 * would raise after it (DR6.BS, SDM Vol. 3A, 18.3.1.4) is L0's to deliver.
+	 */
+	if ((v->guest_rflags & RFLAGS_TF) && !(v->vm_entry_intr_info_field & INTR_INFO_VALID_MASK)) {
+		vcpu->cpu.dr[6] |= 1u << 14;
+		vcpu_inject_exception(vcpu, VEC_DB, false, 0);
+	}
 }
 
 void vcpu_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error, uint32_t error)
