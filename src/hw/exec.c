@@ -185,6 +185,12 @@ enum exec_status exec_one(struct cpu *cpu)
 		 */
 		if (in->mnemonic == ZYDIS_MNEMONIC_SYSCALL || in->mnemonic == ZYDIS_MNEMONIC_SYSRET)
 			tf = (cpu->rflags & RFLAGS_TF) != 0;
+		/*
+		 * MOV SS / POP SS hold debug traps back until the next instruction completes
+		 * (SDM Vol. 3A, 6.8.3): TF is still set then, so the trap comes after it.
+		 */
+		if (tf && (cpu->interruptibility & INTR_BLOCK_MOV_SS))
+			return EXEC_OK;
 		if (tf && !is_software_interrupt(in)) {
 			/* Single-step trap after the instruction (SDM Vol. 3A, 18.3.1.4). */
 			cpu->dr[6] |= 1u << 14;
