@@ -214,6 +214,29 @@ static inline bool misaligned_ac(const struct cpu *cpu, uint64_t linear, unsigne
 	       !(acc & (ACC_IMPLICIT_SV | ACC_NO_AC)) && (linear & (size - 1)) && size <= 16;
 }
 
+/*
+ * Data breakpoints (SDM Vol. 3B, 18.2.4 "Debug Control Register (DR7)", 18.2.5): an
+ * enabled DRi with R/W 01 (writes) or 11 (reads and writes) whose 1/2/4/8-byte range
+ * overlaps the access records a hit; the #DB trap follows the instruction.
+ */
+static void check_data_breakpoints(struct cpu *cpu, uint64_t linear, unsigned size, uint32_t acc)
+{
+	uint64_t dr7 = cpu->dr[7];
+
+	for (unsigned i = 0; i < 4; i++) {
+		unsigned rw = (dr7 >> (16 + 4 * i)) & 3, len = (dr7 >> (18 + 4 * i)) & 3;
+		uint64_t bytes = len == 0 ? 1 : len == 1 ? 2 : len == 3 ? 4 : 8;
+		uint64_t start = cpu->dr[i] & ~(bytes - 1);
+
+		if (!((dr7 >> (2 * i)) & 3))
+			continue;
+		if (rw == 1 ? !(acc & ACC_WRITE) : rw != 3)
+			continue;
+		if (linear < start + bytes && start < linear + size)
+			cpu->dbg_hits |= (uint8_t)(1u << i);
+	}
+}
+
 static enum exec_status lin_access(struct cpu *cpu, uint64_t linear, uint8_t *buf,
 				   unsigned size, uint32_t acc)
 {
@@ -237,6 +260,8 @@ static enum exec_status lin_access(struct cpu *cpu, uint64_t linear, uint8_t *bu
 		if ((st = translate(cpu, next, acc, &x[1])) != EXEC_OK)
 			return st;
 	}
+	if (cpu_breakpoints_armed(cpu) && !(acc & ACC_FETCH))
+		check_data_breakpoints(cpu, linear, size, acc);
 	for (unsigned p = 0; p < npages; p++) {
 		unsigned n = p == 0 ? first : size - first;
 		uint8_t *b = buf + (p == 0 ? 0 : first);
@@ -284,8 +309,9 @@ enum exec_status mem_read(struct cpu *cpu, unsigned seg, uint64_t offset, unsign
 
 	if (st != EXEC_OK)
 		return st;
-	/* Fast path: a TLB hit within one page. */
-	if ((linear & 0xfff) + size <= 4096 && !misaligned_ac(cpu, linear, size, 0)) {
+	/* Fast path: a TLB hit within one page (not while breakpoints watch memory). */
+	if ((linear & 0xfff) + size <= 4096 && !misaligned_ac(cpu, linear, size, 0) &&
+	    !cpu_breakpoints_armed(cpu)) {
 		uint64_t vpage = linear >> 12;
 		struct tlb_entry *e = &cpu->tlb.read[vpage & (TLB_ENTRIES - 1)];
 		if (tlb_hit(cpu, e, (vpage << 1) | (cpu->cpl == 3))) {
@@ -305,7 +331,8 @@ enum exec_status mem_write(struct cpu *cpu, unsigned seg, uint64_t offset, unsig
 
 	if (st != EXEC_OK)
 		return st;
-	if ((linear & 0xfff) + size <= 4096 && !misaligned_ac(cpu, linear, size, 0)) {
+	if ((linear & 0xfff) + size <= 4096 && !misaligned_ac(cpu, linear, size, 0) &&
+	    !cpu_breakpoints_armed(cpu)) {
 		uint64_t vpage = linear >> 12;
 		struct tlb_entry *e = &cpu->tlb.write[vpage & (TLB_ENTRIES - 1)];
 		if (tlb_hit(cpu, e, (vpage << 1) | (cpu->cpl == 3))) {

@@ -300,6 +300,9 @@ struct cpu {
 	uint64_t icount;
 	uint64_t tsc;
 
+	/* Data breakpoints (DR0–DR3) the current instruction hit: a #DB trap after it. */
+	uint8_t dbg_hits;
+
 	/* The exception being raised by the current instruction. */
 	struct fault fault;
 	uint64_t fault_addr;   /* linear address of the last #PF (exit qualification) */
@@ -387,6 +390,12 @@ static inline enum exec_status cpu_gp0(struct cpu *cpu)
 static inline enum exec_status cpu_ud(struct cpu *cpu)
 {
 	return cpu_fault(cpu, VEC_UD);
+}
+
+/* Is any DR7 breakpoint enabled (L0–L3, G0–G3)? Memory accesses then take the slow path. */
+static inline bool cpu_breakpoints_armed(const struct cpu *cpu)
+{
+	return (cpu->dr[7] & 0xff) != 0;
 }
 
 static inline unsigned cpu_seg_dpl(const struct segment *s)

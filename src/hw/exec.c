@@ -123,6 +123,38 @@ lookup:;
 	return EXEC_OK;
 }
 
+/* IRET and POPF load RF from the stack image: they keep what they loaded. */
+static bool rf_keeper(const struct insn *in)
+{
+	switch (in->mnemonic) {
+	case ZYDIS_MNEMONIC_IRET:
+	case ZYDIS_MNEMONIC_IRETD:
+	case ZYDIS_MNEMONIC_IRETQ:
+	case ZYDIS_MNEMONIC_POPF:
+	case ZYDIS_MNEMONIC_POPFD:
+	case ZYDIS_MNEMONIC_POPFQ:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum exec_status instruction_breakpoint(struct cpu *cpu)
+{
+	uint64_t dr7 = cpu->dr[7], linear;
+	uint8_t hits = 0;
+
+	linear = cpu->mode == MODE_LONG64 ? cpu->rip : (uint32_t)(cpu->seg[SEG_CS].base + cpu->rip);
+	for (unsigned i = 0; i < 4; i++) {
+		if (((dr7 >> (2 * i)) & 3) && !((dr7 >> (16 + 4 * i)) & 3) && cpu->dr[i] == linear)
+			hits |= (uint8_t)(1u << i);
+	}
+	if (!hits)
+		return EXEC_OK;
+	cpu->dr[6] = (cpu->dr[6] & ~0xfull) | hits;
+	return cpu_fault(cpu, VEC_DB);
+}
+
 static bool is_software_interrupt(const struct insn *in)
 {
 	return in->mnemonic == ZYDIS_MNEMONIC_INT || in->mnemonic == ZYDIS_MNEMONIC_INT3 ||
@@ -156,7 +188,16 @@ enum exec_status exec_one(struct cpu *cpu)
 	bool tf = (cpu->rflags & RFLAGS_TF) != 0;
 	bool done = false;
 
+	cpu->dbg_hits = 0;
 	st = fetch_decode(cpu, &in, &scratch);
+	/*
+	 * Instruction breakpoints fault before the instruction (SDM Vol. 3B, 18.3.1.1);
+	 * Intel processors inhibit them while MOV SS / POP SS blocking is active.
+	 */
+	if (st == EXEC_OK && __builtin_expect(cpu_breakpoints_armed(cpu), 0) &&
+	    !(cpu->rflags & RFLAGS_RF) &&
+	    !((shadow & INTR_BLOCK_MOV_SS) && !cpu->vendor_amd))
+		st = instruction_breakpoint(cpu);
 	if (st == EXEC_OK && cpu->mode != MODE_LONG64 &&
 	    cpu->rip + in->len - 1 > cpu->seg[SEG_CS].limit)
 		st = cpu_gp0(cpu);
@@ -176,6 +217,18 @@ enum exec_status exec_one(struct cpu *cpu)
 		cpu->rip = cpu->next_rip;
 		cpu->icount++;
 		cpu->tsc++;
+		/* RF suppresses instruction breakpoints for one instruction (SDM 18.3.1.1). */
+		if (__builtin_expect((cpu->rflags & RFLAGS_RF) != 0, 0) && !rf_keeper(in))
+			cpu->rflags &= ~(uint64_t)RFLAGS_RF;
+		if (__builtin_expect(cpu->dbg_hits != 0, 0)) {
+			/* Data breakpoints trap after the instruction, with single-step if both. */
+			cpu->dr[6] = (cpu->dr[6] & ~0xfull) | cpu->dbg_hits |
+				     (tf && !(cpu->interruptibility & INTR_BLOCK_MOV_SS) ? 1u << 14 : 0);
+			cpu->dbg_hits = 0;
+			if (cpu->interruptibility & INTR_BLOCK_MOV_SS)
+				return EXEC_OK; /* held back with MOV SS blocking: kept in DR6 */
+			return event_raise(cpu, VEC_DB, EVENT_HW_EXC, false, 0, cpu->rip);
+		}
 		/* A blocking shadow covers exactly one instruction (SDM Vol. 3A, 6.8.3). */
 		if (shadow)
 			cpu->interruptibility &= ~shadow;
