@@ -19,37 +19,51 @@ static uint64_t lapic_now(void *opaque)
 	return vcpu->cpu.tsc;
 }
 
-static void lapic_send_ipi(void *opaque, const struct lapic_ipi *ipi)
+/*
+ * Does the target's APIC accept the message? From the I/O APIC (no sender), an
+ * x2APIC-mode target reads the 8-bit destination as an x2APIC destination (logical:
+ * cluster 0, one bit per APIC ID), as KVM does.
+ */
+static bool accepts(struct vcpu *t, const struct lapic_ipi *ipi, const struct vcpu *sender)
 {
-	struct vcpu *sender = opaque;
-	struct vm *vm = sender->vm;
+	if (!sender)
+		return lapic_match_destination(&t->lapic, ipi->dest, ipi->logical,
+					       lapic_is_x2apic(&t->lapic));
+	return lapic_ipi_matches(&t->lapic, ipi, t == sender);
+}
 
+void intr_deliver(struct vm *vm, const struct lapic_ipi *ipi, struct vcpu *sender)
+{
 	/* Lowest priority goes to the one matching APIC with the lowest arbitration priority. */
-	if (ipi->delivery_mode == APIC_DM_LOWEST && ipi->shorthand == APIC_SHORTHAND_NONE) {
-		struct vcpu *best = NULL;
-		for (unsigned i = 0; i < vm->nvcpus; i++) {
-			struct vcpu *t = vm->vcpus[i];
-			if (!lapic_ipi_matches(&t->lapic, ipi, t == sender))
-				continue;
+	bool lowest = ipi->delivery_mode == APIC_DM_LOWEST && ipi->shorthand == APIC_SHORTHAND_NONE;
+	struct vcpu *best = NULL;
+
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *t = vm->vcpus[i];
+		if (!accepts(t, ipi, sender))
+			continue;
+		if (lowest) {
 			if (!best || lapic_arbitration_priority(&t->lapic) <
 					     lapic_arbitration_priority(&best->lapic))
 				best = t;
-		}
-		if (best)
-			lapic_deliver(&best->lapic, ipi);
-		return;
-	}
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		struct vcpu *t = vm->vcpus[i];
-		if (!lapic_ipi_matches(&t->lapic, ipi, t == sender))
 			continue;
+		}
 		lapic_deliver(&t->lapic, ipi);
 		/* Directed yield: the sender usually waits for the target's answer. */
-		if (t != sender) {
+		if (sender && t != sender) {
 			sender->yield = true;
 			sender->cpu.ext_intr = true;
 		}
 	}
+	if (best)
+		lapic_deliver(&best->lapic, ipi);
+}
+
+static void lapic_send_ipi(void *opaque, const struct lapic_ipi *ipi)
+{
+	struct vcpu *sender = opaque;
+
+	intr_deliver(sender->vm, ipi, sender);
 }
 
 /* EOI of a level-triggered vector clears the I/O APIC's remote IRR (SDM Vol. 3A, 11.8.5). */

@@ -49,27 +49,8 @@ static void ioapic_deliver(void *opaque, const struct ioapic_msg *msg)
 		.trigger_level = msg->level,
 		.source_id = 0xff,
 	};
-	struct vcpu *best = NULL;
 
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		struct vcpu *t = vm->vcpus[i];
-		/*
-		 * An x2APIC-mode target reads the I/O APIC's 8-bit destination as an x2APIC
-		 * destination (logical: cluster 0, one bit per APIC ID), as KVM does.
-		 */
-		if (!lapic_match_destination(&t->lapic, ipi.dest, ipi.logical,
-					     lapic_is_x2apic(&t->lapic)))
-			continue;
-		if (ipi.delivery_mode == APIC_DM_LOWEST) {
-			if (!best || lapic_arbitration_priority(&t->lapic) <
-					     lapic_arbitration_priority(&best->lapic))
-				best = t;
-			continue;
-		}
-		lapic_deliver(&t->lapic, &ipi);
-	}
-	if (best)
-		lapic_deliver(&best->lapic, &ipi);
+	intr_deliver(vm, &ipi, NULL);
 }
 
 static void acpi_shutdown(void *opaque)

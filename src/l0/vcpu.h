@@ -83,6 +83,11 @@ void intr_prepare_entry(struct vcpu *vcpu);
 uint64_t intr_next_event(struct vcpu *vcpu);
 /* Could an interrupt or NMI be taken right now (used by HLT)? */
 bool intr_deliverable(struct vcpu *vcpu);
+/*
+ * Route an interrupt message to the local APICs that accept it (SDM Vol. 3A, 11.6):
+ * an IPI from sender's APIC, or an I/O APIC message when sender is NULL.
+ */
+void intr_deliver(struct vm *vm, const struct lapic_ipi *ipi, struct vcpu *sender);
 bool intr_lapic_mmio(struct vcpu *vcpu, uint64_t gpa, unsigned size, bool write, uint64_t *value);
 
 /* exit.c: one handler per basic exit reason. */

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "hw/flags.h"
+#include "hw/vmx/vmx.h"
 #include "l0/stats.h"
 #include "l0/vm_internal.h"
 
@@ -142,42 +143,24 @@ struct pit *vm_pit(struct vm *vm)
 void vm_set_boot_state(struct vm *vm, const struct boot_state *bs)
 {
 	struct vcpu *vcpu = vm->vcpus[0];
-	struct vmcs *v = &vcpu->vmcs01;
+	struct cpu *cpu = &vcpu->cpu;
 
-	memcpy(vcpu->cpu.gpr, bs->gpr, sizeof(bs->gpr));
-	v->guest_rsp = bs->gpr[R_RSP];
-	v->guest_rip = bs->rip;
-	v->guest_rflags = bs->rflags | RFLAGS_FIXED1;
-	v->guest_cr0 = bs->cr0 | CR0_ET;
-	v->guest_cr3 = bs->cr3;
-	v->guest_cr4 = bs->cr4;
-	v->guest_ia32_efer = bs->efer;
-	if (bs->efer & EFER_LMA)
-		v->vm_entry_controls |= VM_ENTRY_IA32E_MODE;
-	uint16_t *sel[8] = {&v->guest_es_selector, &v->guest_cs_selector, &v->guest_ss_selector,
-			    &v->guest_ds_selector, &v->guest_fs_selector, &v->guest_gs_selector,
-			    &v->guest_ldtr_selector, &v->guest_tr_selector};
-	uint64_t *base[8] = {&v->guest_es_base, &v->guest_cs_base, &v->guest_ss_base,
-			     &v->guest_ds_base, &v->guest_fs_base, &v->guest_gs_base,
-			     &v->guest_ldtr_base, &v->guest_tr_base};
-	uint32_t *limit[8] = {&v->guest_es_limit, &v->guest_cs_limit, &v->guest_ss_limit,
-			      &v->guest_ds_limit, &v->guest_fs_limit, &v->guest_gs_limit,
-			      &v->guest_ldtr_limit, &v->guest_tr_limit};
-	uint32_t *ar[8] = {&v->guest_es_ar_bytes, &v->guest_cs_ar_bytes, &v->guest_ss_ar_bytes,
-			   &v->guest_ds_ar_bytes, &v->guest_fs_ar_bytes, &v->guest_gs_ar_bytes,
-			   &v->guest_ldtr_ar_bytes, &v->guest_tr_ar_bytes};
-	for (unsigned s = 0; s < 8; s++) {
-		*sel[s] = bs->seg[s].selector;
-		*base[s] = bs->seg[s].base;
-		*limit[s] = bs->seg[s].limit;
-		*ar[s] = bs->seg[s].ar;
-	}
-	v->guest_gdtr_base = bs->gdtr_base;
-	v->guest_gdtr_limit = bs->gdtr_limit;
-	v->guest_idtr_base = bs->idtr_base;
-	v->guest_idtr_limit = bs->idtr_limit;
-	v->guest_activity_state = ACTIVITY_ACTIVE;
-	v->guest_interruptibility_info = 0;
+	/* Put the state in the CPU and store it as a VM exit would: one mapping to the VMCS. */
+	memcpy(cpu->gpr, bs->gpr, sizeof(bs->gpr));
+	cpu->rip = bs->rip;
+	flags_write(cpu, bs->rflags);
+	cpu->cr0 = bs->cr0 | CR0_ET;
+	cpu->cr3 = bs->cr3;
+	cpu->cr4 = bs->cr4;
+	cpu->efer = bs->efer;
+	for (unsigned s = 0; s < 8; s++)
+		cpu->seg[s] = (struct segment){bs->seg[s].selector, bs->seg[s].base,
+					       bs->seg[s].limit, bs->seg[s].ar};
+	cpu->gdtr = (struct dtable){bs->gdtr_base, bs->gdtr_limit};
+	cpu->idtr = (struct dtable){bs->idtr_base, bs->idtr_limit};
+	cpu->activity = ACTIVITY_ACTIVE;
+	cpu->interruptibility = 0;
+	vmx_save_guest_state(cpu, &vcpu->vmcs01);
 }
 
 /*
